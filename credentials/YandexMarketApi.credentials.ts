@@ -1,0 +1,56 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class YandexMarketApi implements ICredentialType {
+	name = 'yandexMarketApi';
+
+	displayName = 'Yandex Market API';
+
+	icon = 'file:yandexMarket.svg' as const;
+
+	documentationUrl = 'https://yandex.ru/dev/market/partner-api/doc/en/concepts/api-key';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'Seller cabinet → Settings → API and modules → Create API key. Give it the "Communication with customers" (communication) scope, or full access.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.partner.market.yandex.ru',
+			description:
+				'Leave as is for Yandex Market. Change it only to go through a proxy or to try workflows against the package\'s Market simulator.',
+		},
+	];
+
+	// n8n adds the key to every request itself, so it never passes through node code or output.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'Api-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// POST /v2/auth/token answers for any valid key, whatever its scopes.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v2/auth/token',
+			method: 'POST',
+		},
+	};
+}

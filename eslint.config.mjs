@@ -1,0 +1,32 @@
+// Flat-config wrapper around eslint-plugin-n8n-nodes-base's legacy presets: the same rules
+// n8n's community-node verification applies to package.json, credentials and nodes.
+import tsParser from '@typescript-eslint/parser';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+
+const preset = (name) => n8nNodesBase.configs[name].rules;
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**'] },
+	{
+		files: ['package.json'],
+		languageOptions: { parser: tsParser },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: preset('community'),
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: {
+			...preset('credentials'),
+			// The doc link points at Market's own API-key page, not n8n's docs site.
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: preset('nodes'),
+	},
+];

@@ -1,0 +1,50 @@
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { getBusinesses } from './listSearch/getBusinesses';
+import { getChats } from './listSearch/getChats';
+import { chatDescription } from './resources/chat';
+import { messageDescription } from './resources/message';
+
+export class YandexMarket implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Yandex Market',
+		name: 'yandexMarket',
+		icon: 'file:yandexMarket.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Read and answer Yandex Market buyer chats',
+		defaults: { name: 'Yandex Market' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'yandexMarketApi', required: true }],
+		// Each operation's routing hands its request to shared/run.ts, which sends it
+		// through shared/transport.ts (signing, parallel limit, error mapping).
+		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl}}',
+			headers: { Accept: 'application/json' },
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Chat', value: 'chat' },
+					{ name: 'Message', value: 'message' },
+				],
+				default: 'chat',
+			},
+			...chatDescription,
+			...messageDescription,
+		],
+	};
+
+	methods = {
+		listSearch: {
+			getBusinesses,
+			getChats,
+		},
+	};
+}

@@ -1,0 +1,24 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { businessIdLocator, chatIdLocator } from '../../shared/descriptions';
+import { messageGetDescription, messageGetOperation } from './get';
+import { messageSendDescription, messageSendOperation } from './send';
+import { messageSendFileDescription, messageSendFileOperation } from './sendFile';
+
+const showForMessage = { resource: ['message'] };
+
+export const messageDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: showForMessage },
+		options: [messageGetOperation, messageSendOperation, messageSendFileOperation],
+		default: 'send',
+	},
+	{ ...businessIdLocator, displayOptions: { show: showForMessage } },
+	{ ...chatIdLocator, displayOptions: { show: showForMessage } },
+	...messageSendDescription,
+	...messageSendFileDescription,
+	...messageGetDescription,
+];

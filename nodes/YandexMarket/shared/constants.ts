@@ -1,0 +1,20 @@
+import { name as packageName, version as packageVersion } from '../../../package.json';
+
+/** Sent with every request so Market can tell which integration is calling (its docs ask for it). */
+export const INTEGRATION_HEADER = 'X-Market-Integration';
+export const INTEGRATION_NAME = `${packageName}/${packageVersion}`;
+export { packageName, packageVersion };
+
+export const CREDENTIAL_TYPE = 'yandexMarketApi';
+export const DEFAULT_BASE_URL = 'https://api.partner.market.yandex.ru';
+
+/** Limits from Market's OpenAPI description of the chat methods. */
+export const LIMITS = {
+	messageMinChars: 1,
+	messageMaxChars: 4096,
+	fileMaxBytes: 5 * 1024 * 1024,
+	chatsPageMax: 20,
+	historyPageMax: 100,
+	/** Market allows at most 4 requests in flight per business. */
+	parallelPerBusiness: 4,
+} as const;

@@ -1,0 +1,88 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const wholeNumber = [
+	{
+		type: 'regex' as const,
+		properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'Enter a whole number of 1 or more' },
+	},
+];
+
+export const businessIdLocator: INodeProperties = {
+	displayName: 'Business',
+	name: 'businessId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description:
+		'The seller cabinet (business) the chats belong to. In the seller cabinet it is the number in the address after /business/.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a business...',
+			typeOptions: { searchListMethod: 'getBusinesses', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 123456',
+			validation: wholeNumber,
+		},
+	],
+};
+
+export const chatIdLocator: INodeProperties = {
+	displayName: 'Chat',
+	name: 'chatId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The chat with the buyer. Triggers and Get Many give it as chatId.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a chat...',
+			typeOptions: { searchListMethod: 'getChats', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 5678',
+			validation: wholeNumber,
+		},
+	],
+	routing: { send: { type: 'query', property: 'chatId' } },
+};
+
+/** "Return All" and "Limit" for a list operation; `pageSize` is Market's page maximum. */
+export function returnAllAndLimit(
+	show: Record<string, string[]>,
+	what: string,
+	pageSize: number,
+): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: { show },
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			hint: `Market returns at most ${pageSize} ${what} per request; the node asks for more pages as needed`,
+		},
+	];
+}

@@ -1,0 +1,113 @@
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	INodeExecutionData,
+} from 'n8n-workflow';
+import { marketRequest, type MarketRequest } from './transport';
+import { parseId } from './validate';
+
+/** The request an operation is about to send, after routing filled it in. */
+export interface PreparedRequest extends MarketRequest {
+	businessId: number;
+	qs: IDataObject;
+	body?: IDataObject | Buffer;
+	/** What the output should report as sent, when the body itself does not say (files). */
+	sent?: IDataObject;
+}
+
+export interface OperationSpec {
+	/** Checks the item's parameters and finishes the request; throws a readable error before anything is sent. */
+	prepare?: (this: IExecuteSingleFunctions, request: PreparedRequest) => Promise<void> | void;
+	/** For list methods: how many Market returns per page at most, and where the entries are. */
+	pages?: { pageSize: number; entries: (body: IDataObject) => IDataObject[] };
+	/** Shapes Market's answer into the items the node outputs. */
+	output: (
+		this: IExecuteSingleFunctions,
+		body: IDataObject,
+		request: PreparedRequest,
+	) => IDataObject | IDataObject[];
+}
+
+const ID_LABELS: Record<string, string> = { chatId: 'Chat ID', messageId: 'Message ID' };
+
+/**
+ * The routing hook every operation declares (`routing.operations.pagination`): n8n's
+ * RoutingNode builds the request from the description, then hands it here, so that the
+ * validation, the request through `marketRequest`, paging and item pairing are written once.
+ * Errors of one item stay with that item (as an error item under Continue On Fail).
+ */
+export function runOperation(spec: OperationSpec) {
+	return async function (
+		this: IExecutePaginationFunctions,
+		requestData: DeclarativeRestApiSettings.ResultOptions,
+	): Promise<INodeExecutionData[]> {
+		const itemIndex = this.getItemIndex();
+		const node = this.getNode();
+		try {
+			const options = requestData.options;
+			const businessId = parseId(
+				node,
+				itemIndex,
+				this.getNodeParameter('businessId', undefined, { extractValue: true }),
+				'Business ID',
+				'businessId',
+			);
+			const qs: IDataObject = { ...(options.qs ?? {}) };
+			for (const [field, label] of Object.entries(ID_LABELS)) {
+				if (field in qs) qs[field] = parseId(node, itemIndex, qs[field], label, field);
+			}
+			const request: PreparedRequest = {
+				method: (options.method ?? 'GET') as IHttpRequestMethods,
+				url: String(options.url).replace('{businessId}', String(businessId)),
+				qs,
+				body: options.method === 'POST' ? { ...((options.body as IDataObject) ?? {}) } : undefined,
+				businessId,
+				itemIndex,
+			};
+			await spec.prepare?.call(this, request);
+
+			const body = spec.pages
+				? await fetchPages.call(this, request, spec.pages)
+				: (await marketRequest.call(this, request)).body;
+			const shaped = spec.output.call(this, body, request);
+			return (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
+				json,
+				pairedItem: { item: itemIndex },
+			}));
+		} catch (error) {
+			if (this.continueOnFail()) {
+				return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
+			}
+			throw error;
+		}
+	};
+}
+
+/**
+ * Walks Market's `pageToken` pages, asking each time for no more than is still wanted,
+ * and returns `{ entries }` with everything collected.
+ */
+async function fetchPages(
+	this: IExecuteSingleFunctions,
+	request: PreparedRequest,
+	pages: NonNullable<OperationSpec['pages']>,
+): Promise<IDataObject> {
+	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
+	const wanted = returnAll ? Infinity : Math.max(1, Number(this.getNodeParameter('limit', 50)));
+	const entries: IDataObject[] = [];
+	let pageToken: string | undefined;
+	let last: IDataObject = {};
+	do {
+		const qs: IDataObject = { ...request.qs, limit: Math.min(pages.pageSize, wanted - entries.length) };
+		if (pageToken) qs.pageToken = pageToken;
+		last = (await marketRequest.call(this, { ...request, qs })).body;
+		const page = pages.entries(last);
+		entries.push(...page);
+		const paging = (last.result as IDataObject | undefined)?.paging as IDataObject | undefined;
+		pageToken = page.length > 0 ? (paging?.nextPageToken as string | undefined) : undefined;
+	} while (pageToken && entries.length < wanted);
+	return { ...last, entries: entries.slice(0, wanted) };
+}

@@ -1,0 +1,56 @@
+import { NodeOperationError, type INode } from 'n8n-workflow';
+
+/** Groups digits the way the issue tracker and sellers read them: 5 242 881. */
+export function formatCount(n: number): string {
+	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+export function invalidParameter(
+	node: INode,
+	itemIndex: number,
+	message: string,
+	description?: string,
+): NodeOperationError {
+	return new NodeOperationError(node, message, { itemIndex, description, level: 'warning' });
+}
+
+/**
+ * Market's IDs are int64 ≥ 1. Accepts a number or a string of digits (what a resource locator
+ * or an expression gives) and refuses anything else before a request is made.
+ */
+export function parseId(
+	node: INode,
+	itemIndex: number,
+	value: unknown,
+	label: string,
+	field: string,
+): number {
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (text === '') {
+		throw invalidParameter(node, itemIndex, `${label} (${field}) is empty; enter a whole number of 1 or more`);
+	}
+	const id = /^\d+$/.test(text) ? Number(text) : NaN;
+	if (!Number.isSafeInteger(id) || id < 1) {
+		throw invalidParameter(
+			node,
+			itemIndex,
+			`${label} (${field}) must be a whole number of 1 or more; got ${JSON.stringify(value)}`,
+		);
+	}
+	return id;
+}
+
+/** Comma- or space-separated IDs, as sellers paste them (e.g. "123, 456"). */
+export function parseIdList(
+	node: INode,
+	itemIndex: number,
+	value: unknown,
+	label: string,
+	field: string,
+): number[] {
+	const parts = Array.isArray(value) ? value : String(value ?? '').split(/[\s,;]+/);
+	const ids = parts
+		.filter((part) => String(part).trim() !== '')
+		.map((part) => parseId(node, itemIndex, part, label, field));
+	return [...new Set(ids)];
+}

@@ -1,0 +1,293 @@
+/**
+ * Runs the built package through n8n-core's real execution engine (WorkflowExecute →
+ * RoutingNode for declarative nodes), the way n8n runs it, with the credential applied as
+ * n8n's CredentialsHelper applies it. Written for this project from n8n's public interfaces.
+ */
+import path from 'path';
+import { Container } from '@n8n/di';
+import {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} from 'n8n-core';
+import {
+	Expression,
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+	type IVersionedNodeType,
+	type Workflow as WorkflowType,
+} from 'n8n-workflow';
+
+export const PACKAGE_DIR = path.resolve(__dirname, '../..');
+export const NODE_TYPE = 'n8n-nodes-yandex-market.yandexMarket';
+const INPUT_TYPE = 'test.input';
+
+export interface TestItem {
+	json?: IDataObject;
+	/** Binary fields made inside the run with n8n's own `prepareBinaryData`. */
+	binary?: Record<string, { data: Buffer; fileName?: string; mimeType?: string }>;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	input?: TestItem[];
+	credentials?: { apiKey: string; baseUrl: string };
+	/** n8n's "On Error" setting; 'continueRegularOutput' is Continue On Fail. */
+	onError?: INode['onError'];
+}
+
+export interface RunResult {
+	items: INodeExecutionData[];
+	error?: Error & { description?: string; httpCode?: string };
+	run: IRun;
+}
+
+/** Test-only "input" node: emits the items it is given, binary included. */
+const inputNodeType: INodeType = {
+	description: {
+		displayName: 'Test Input',
+		name: INPUT_TYPE,
+		group: ['input'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Input' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	},
+	async execute(this: IExecuteFunctions) {
+		// Items come from the test through this module: n8n drops parameters a type does not declare.
+		const given = currentInput;
+		const out: INodeExecutionData[] = [];
+		for (const [index, item] of given.entries()) {
+			const binary: INodeExecutionData['binary'] = {};
+			for (const [key, file] of Object.entries(item.binary ?? {})) {
+				binary[key] = await this.helpers.prepareBinaryData(
+					Buffer.from(file.data),
+					file.fileName,
+					file.mimeType,
+				);
+			}
+			out.push({
+				json: item.json ?? {},
+				...(item.binary ? { binary } : {}),
+				pairedItem: { item: index },
+			});
+		}
+		return [out];
+	},
+};
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly types: Record<string, ICredentialType>,
+		private readonly data: () => ICredentialDataDecryptedObject,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	// Mirrors what n8n's CredentialsHelper does for a generic `authenticate`: it resolves
+	// each `={{$credentials.x}}` with the workflow's expression engine and sets it on the request.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: WorkflowType,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const auth = this.types[typeName]?.authenticate;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		if (auth?.type === 'generic' && workflow && node) {
+			for (const [outerKey, entries] of Object.entries(auth.properties)) {
+				const target = ((requestOptions as unknown as IDataObject)[outerKey] ??= {}) as IDataObject;
+				for (const [key, value] of Object.entries(entries as IDataObject)) {
+					target[key] = String(
+						workflow.expression.getSimpleParameterValue(
+							node,
+							value as string,
+							'internal',
+							{ $credentials: credentials },
+							undefined,
+							'',
+						) ?? '',
+					);
+				}
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used in tests');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return this.data();
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	getCredentialsProperties(type: string) {
+		return this.types[type]?.properties ?? [];
+	}
+}
+
+let loaded:
+	| {
+			nodeTypes: INodeTypes;
+			credentialTypes: Record<string, ICredentialType>;
+			nodeType: INodeType;
+	  }
+	| undefined;
+let currentCredentials: ICredentialDataDecryptedObject = {};
+let currentInput: TestItem[] = [];
+
+/** Loads the compiled package from dist/ as n8n does (package.json → n8n.nodes/credentials). */
+export async function startEngine() {
+	if (loaded) return loaded;
+	Expression.setExpressionEngine('legacy');
+	const binaryData = Container.get(BinaryDataService);
+	await binaryData.init();
+
+	const loader = new PackageDirectoryLoader(PACKAGE_DIR);
+	await loader.loadAll();
+	const byName: Record<string, INodeType | IVersionedNodeType> = { [INPUT_TYPE]: inputNodeType };
+	for (const [name, data] of Object.entries(loader.nodeTypes)) {
+		byName[`${loader.packageName}.${name}`] = data.type;
+	}
+	const credentialTypes: Record<string, ICredentialType> = {};
+	for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
+
+	const nodeTypes: INodeTypes = {
+		getByName: (name) => byName[name],
+		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(byName[name], version),
+		getKnownTypes: () => ({}),
+	} as INodeTypes;
+	loaded = {
+		nodeTypes,
+		credentialTypes,
+		nodeType: NodeHelpers.getVersionedNodeType(byName[NODE_TYPE], 1) as INodeType,
+	};
+	return loaded;
+}
+
+let executionCounter = 0;
+
+/** Runs Input → Yandex Market once, in n8n's engine, and returns the node's output. */
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const { nodeTypes, credentialTypes } = await startEngine();
+	currentCredentials = { ...(options.credentials ?? {}) };
+	currentInput = options.input ?? [{ json: {} }];
+	const nodes: INode[] = [
+		{
+			id: 'input',
+			name: 'Input',
+			type: INPUT_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'market',
+			name: 'Yandex Market',
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters,
+			credentials: { yandexMarketApi: { id: '1', name: 'Yandex Market account' } },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+	];
+	const workflow = new Workflow({
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections: { Input: { main: [[{ node: 'Yandex Market', type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes,
+	});
+	const executionId = String(++executionCounter);
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, () => currentCredentials),
+		hooks,
+		executionId,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formBaseUrl: 'http://127.0.0.1/form',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1/form-test',
+		mcpBaseUrl: 'http://127.0.0.1/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		logAiEvent: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const run = await new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: workflow.getNode('Input')!,
+	} as never);
+	const taskData = run.data.resultData.runData['Yandex Market']?.[0];
+	return {
+		items: taskData?.data?.main?.[0] ?? [],
+		error: (run.data.resultData.error ?? taskData?.error) as RunResult['error'],
+		run,
+	};
+}
+
+/** The node's parameters with resource locators in "By ID" mode, as a workflow JSON has them. */
+export function byId(value: string | number) {
+	return { __rl: true, mode: 'id', value: String(value) };
+}
