@@ -8,6 +8,7 @@ import { Container } from '@n8n/di';
 import {
 	BinaryDataService,
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PackageDirectoryLoader,
 	WorkflowExecute,
 } from 'n8n-core';
@@ -24,6 +25,7 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeParameters,
 	type INodeType,
 	type INodeTypes,
@@ -204,20 +206,10 @@ export async function startEngine() {
 
 let executionCounter = 0;
 
-/** Runs Input → Yandex Market once, in n8n's engine, and returns the node's output. */
-export async function runNode(options: RunOptions): Promise<RunResult> {
-	const { nodeTypes, credentialTypes } = await startEngine();
-	currentCredentials = { ...(options.credentials ?? {}) };
-	currentInput = options.input ?? [{ json: {} }];
+function buildWorkflow(options: RunOptions) {
+	const { nodeTypes } = loaded!;
 	const nodes: INode[] = [
-		{
-			id: 'input',
-			name: 'Input',
-			type: INPUT_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
+		{ id: 'input', name: 'Input', type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
 		{
 			id: 'market',
 			name: 'Yandex Market',
@@ -229,7 +221,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 			...(options.onError ? { onError: options.onError } : {}),
 		},
 	];
-	const workflow = new Workflow({
+	return new Workflow({
 		id: 'test',
 		name: 'test',
 		nodes,
@@ -237,11 +229,13 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		active: false,
 		nodeTypes,
 	});
-	const executionId = String(++executionCounter);
+}
+
+function buildAdditionalData(workflow: Workflow, executionId: string) {
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'test',
-		name: 'test',
-		nodes,
+		id: workflow.id,
+		name: workflow.name,
+		nodes: Object.values(workflow.nodes),
 		connections: workflow.connectionsBySourceNode,
 		active: false,
 		activeVersionId: null,
@@ -249,8 +243,8 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as never);
-	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(credentialTypes, () => currentCredentials),
+	return {
+		credentialsHelper: new TestCredentialsHelper(loaded!.credentialTypes, () => currentCredentials),
 		hooks,
 		executionId,
 		currentNodeExecutionIndex: 0,
@@ -274,7 +268,15 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		sendDataToUI: () => {},
 		logAiEvent: () => {},
 	} as unknown as IWorkflowExecuteAdditionalData;
+}
 
+/** Runs Input → Yandex Market once, in n8n's engine, and returns the node's output. */
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	await startEngine();
+	currentCredentials = { ...(options.credentials ?? {}) };
+	currentInput = options.input ?? [{ json: {} }];
+	const workflow = buildWorkflow(options);
+	const additionalData = buildAdditionalData(workflow, String(++executionCounter));
 	const run = await new WorkflowExecute(additionalData, 'manual').run({
 		workflow,
 		startNode: workflow.getNode('Input')!,
@@ -285,6 +287,25 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		error: (run.data.resultData.error ?? taskData?.error) as RunResult['error'],
 		run,
 	};
+}
+
+/** Calls one of the node's "From list" searches as the editor does, through n8n-core's LoadOptionsContext. */
+export async function listSearch(
+	method: string,
+	options: RunOptions & { parameterPath: string; filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	const { nodeType } = await startEngine();
+	currentCredentials = { ...(options.credentials ?? {}) };
+	const workflow = buildWorkflow(options);
+	const additionalData = buildAdditionalData(workflow, String(++executionCounter));
+	const context = new LoadOptionsContext(
+		workflow,
+		workflow.getNode('Yandex Market')!,
+		additionalData,
+		options.parameterPath,
+	);
+	const search = nodeType.methods!.listSearch![method];
+	return await search.call(context, options.filter, options.paginationToken);
 }
 
 /** The node's parameters with resource locators in "By ID" mode, as a workflow JSON has them. */

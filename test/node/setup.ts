@@ -1,0 +1,61 @@
+/**
+ * Shared set-up for the node tests: one simulator per test file, a fresh state before each
+ * test, and the OpenAPI contract check run on every request the test made.
+ */
+import fs from 'fs';
+import { contractAvailable, loadContract, SPEC_DIR, type Contract } from '../contract/openapi';
+import { startSimulator, SIM_KEYS, type Simulator } from '../simulator/server';
+import { byId, runNode, type RunOptions, type RunResult } from '../support/engine';
+
+export { byId, SIM_KEYS };
+
+let contract: Contract | undefined;
+let skipNoted = false;
+let checked = 0;
+
+export function useSimulator(): { sim: () => Simulator } {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulator();
+		if (contractAvailable()) contract ??= loadContract();
+		else if (process.env.CI) throw new Error(`CI needs the OpenAPI contract at ${SPEC_DIR}`);
+		else if (!skipNoted) {
+			skipNoted = true;
+			console.warn(`contract check skipped: ${SPEC_DIR} not found`);
+		}
+	});
+	beforeEach(() => sim.reset());
+	afterEach(() => {
+		if (!contract) return;
+		const violations = sim.requests.flatMap((request) => contract!.validateExchange(request));
+		checked += sim.requests.length;
+		expect(violations).toEqual([]);
+	});
+	afterAll(async () => {
+		await sim.close();
+		noteContractCheck(contract ? checked : -1);
+	});
+	return { sim: () => sim };
+}
+
+/** Tells the summary reporter how many exchanges this file checked (-1: skipped). */
+export function noteContractCheck(count: number) {
+	if (process.env.YM_CONTRACT_LOG) fs.appendFileSync(process.env.YM_CONTRACT_LOG, `${count}\n`);
+}
+
+export function credentialsFor(sim: Simulator, apiKey: string = SIM_KEYS.communication) {
+	return { apiKey, baseUrl: sim.url };
+}
+
+/** Runs the node with the simulator's communication key unless told otherwise. */
+export async function run(
+	sim: Simulator,
+	parameters: RunOptions['parameters'],
+	extra: Partial<RunOptions> = {},
+): Promise<RunResult> {
+	return await runNode({ credentials: credentialsFor(sim), parameters, ...extra });
+}
+
+export function chatRequests(sim: Simulator, operationId: string) {
+	return sim.requests.filter((r) => r.operationId === operationId);
+}
