@@ -84,3 +84,23 @@ describe('Continue On Fail', () => {
 		expect(result.items.filter((i) => !i.json.error).every((i) => i.json.chatId === 102)).toBe(true);
 	});
 });
+
+describe('Retry On Fail', () => {
+	it('does not send again the messages that already went out when n8n retries the node', async () => {
+		const { runNode } = await import('../support/engine');
+		const result = await runNode({
+			credentials: credentialsFor(sim()),
+			parameters: { ...send, chatId: byId('={{ $json.chatId }}'), text: '={{ $json.text }}' },
+			input: [
+				{ json: { chatId: 102, text: 'delivered once' } },
+				{ json: { chatId: FIXTURE_FACTS.unknownChatId, text: 'fails every time' } },
+			],
+			retry: { maxTries: 3, waitBetweenTries: 0 },
+		});
+
+		expect(result.error?.message).toMatch(/404/);
+		const sent = chatRequests(sim(), 'sendMessageToChat').map((r) => (r.json as { message: string }).message);
+		expect(sent.filter((t) => t === 'delivered once')).toHaveLength(1);
+		expect(sent.filter((t) => t === 'fails every time')).toHaveLength(3);
+	});
+});

@@ -51,6 +51,8 @@ export interface RunOptions {
 	credentials?: { apiKey: string; baseUrl: string };
 	/** n8n's "On Error" setting; 'continueRegularOutput' is Continue On Fail. */
 	onError?: INode['onError'];
+	/** n8n's "Retry On Fail" setting. */
+	retry?: { maxTries: number; waitBetweenTries: number };
 }
 
 export interface RunResult {
@@ -219,6 +221,7 @@ function buildWorkflow(options: RunOptions) {
 			parameters: options.parameters,
 			credentials: { yandexMarketApi: { id: '1', name: 'Yandex Market account' } },
 			...(options.onError ? { onError: options.onError } : {}),
+			...(options.retry ? { retryOnFail: true, ...options.retry } : {}),
 		},
 	];
 	return new Workflow({
@@ -311,4 +314,28 @@ export async function listSearch(
 /** The node's parameters with resource locators in "By ID" mode, as a workflow JSON has them. */
 export function byId(value: string | number) {
 	return { __rl: true, mode: 'id', value: String(value) };
+}
+
+/**
+ * The request n8n sends when a user clicks "Test" on the credential: the type's
+ * `test.request` with its expressions resolved, authenticated like any other request.
+ */
+export async function credentialTestRequest(credentials: { apiKey: string; baseUrl: string }) {
+	const { credentialTypes, nodeTypes } = await startEngine();
+	const type = credentialTypes.yandexMarketApi;
+	const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
+	const node = { id: 'n', name: 'n', type: NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+	const resolve = (value: unknown) =>
+		typeof value === 'string' && value.startsWith('=')
+			? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+			: value;
+	const request = type.test!.request;
+	const options = {
+		method: request.method ?? 'GET',
+		baseURL: resolve(request.baseURL),
+		url: resolve(request.url),
+	} as IHttpRequestOptions;
+	currentCredentials = { ...credentials };
+	const helper = new TestCredentialsHelper(credentialTypes, () => currentCredentials);
+	return await helper.authenticate(credentials, 'yandexMarketApi', options, workflow, node);
 }

@@ -6,6 +6,7 @@ import type {
 	IHttpRequestMethods,
 	INodeExecutionData,
 } from 'n8n-workflow';
+import { createHash } from 'crypto';
 import { marketRequest, type MarketRequest } from './transport';
 import { parseId } from './validate';
 
@@ -23,6 +24,11 @@ export interface OperationSpec {
 	prepare?: (this: IExecuteSingleFunctions, request: PreparedRequest) => Promise<void> | void;
 	/** For list methods: how many Market returns per page at most, and where the entries are. */
 	pages?: { pageSize: number; entries: (body: IDataObject) => IDataObject[] };
+	/**
+	 * For sends: when n8n retries the node (Retry On Fail), items already delivered in this
+	 * execution are not sent again; their earlier output is returned instead.
+	 */
+	sendsOnce?: boolean;
 	/** Shapes Market's answer into the items the node outputs. */
 	output: (
 		this: IExecuteSingleFunctions,
@@ -69,14 +75,20 @@ export function runOperation(spec: OperationSpec) {
 			};
 			await spec.prepare?.call(this, request);
 
+			const deliveryKey = spec.sendsOnce ? deliveryKeyOf(this, request) : undefined;
+			const delivered = deliveryKey ? deliveries.get(deliveryKey) : undefined;
+			if (delivered) return delivered;
+
 			const body = spec.pages
 				? await fetchPages.call(this, request, spec.pages)
 				: (await marketRequest.call(this, request)).body;
 			const shaped = spec.output.call(this, body, request);
-			return (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
+			const items = (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
 			}));
+			if (deliveryKey) remember(deliveryKey, items);
+			return items;
 		} catch (error) {
 			if (this.continueOnFail()) {
 				return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
@@ -84,6 +96,29 @@ export function runOperation(spec: OperationSpec) {
 			throw error;
 		}
 	};
+}
+
+// What this n8n process delivered lately, by execution, node run and item (see `sendsOnce`).
+const deliveries = new Map<string, INodeExecutionData[]>();
+const MAX_DELIVERIES = 10_000;
+
+function remember(key: string, items: INodeExecutionData[]) {
+	deliveries.set(key, items);
+	// Maps iterate in insertion order: drop the oldest beyond the bound.
+	for (const oldest of deliveries.keys()) {
+		if (deliveries.size <= MAX_DELIVERIES) break;
+		deliveries.delete(oldest);
+	}
+}
+
+function deliveryKeyOf(context: IExecuteSingleFunctions, request: PreparedRequest): string {
+	const itemIndex = context.getItemIndex();
+	const runIndex = context.getWorkflowDataProxy(itemIndex).$runIndex;
+	const content = createHash('sha256')
+		.update(`${request.url}?${JSON.stringify(request.qs)}`)
+		.update(Buffer.isBuffer(request.body) ? (request.sent ? JSON.stringify(request.sent) : '') : JSON.stringify(request.body ?? null))
+		.digest('hex');
+	return [context.getExecutionId(), context.getNode().id, runIndex, itemIndex, content].join('|');
 }
 
 /**

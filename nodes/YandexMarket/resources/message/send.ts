@@ -15,6 +15,7 @@ export const messageSendOperation: INodePropertyOptions = {
 		send: { paginate: true },
 		operations: {
 			pagination: runOperation({
+				sendsOnce: true,
 				prepare(request) {
 					const text = (request.body as IDataObject).message;
 					const node = this.getNode();

@@ -16,6 +16,7 @@ export const messageSendFileOperation: INodePropertyOptions = {
 		send: { paginate: true },
 		operations: {
 			pagination: runOperation({
+				sendsOnce: true,
 				async prepare(request) {
 					const node = this.getNode();
 					const itemIndex = this.getItemIndex();

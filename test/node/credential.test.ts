@@ -1,0 +1,34 @@
+import { credentialTestRequest } from '../support/engine';
+import { SIM_KEYS, useSimulator } from './setup';
+
+const { sim } = useSimulator();
+
+async function send(request: Awaited<ReturnType<typeof credentialTestRequest>>) {
+	const response = await fetch(`${request.baseURL}${request.url}`, {
+		method: request.method,
+		headers: request.headers as Record<string, string>,
+	});
+	return { status: response.status, body: (await response.json()) as { result?: { apiKey: { authScopes: string[] } } } };
+}
+
+describe('Yandex Market API credential', () => {
+	it('"Test" asks Market about the key with POST /v2/auth/token and the Api-Key header', async () => {
+		const request = await credentialTestRequest({ apiKey: SIM_KEYS.communication, baseUrl: `${sim().url}/` });
+		expect(request).toEqual(
+			expect.objectContaining({
+				method: 'POST',
+				baseURL: sim().url,
+				url: '/v2/auth/token',
+				headers: { 'Api-Key': SIM_KEYS.communication },
+			}),
+		);
+		const { status, body } = await send(request);
+		expect(status).toBe(200);
+		expect(body.result?.apiKey.authScopes).toContain('COMMUNICATION');
+	});
+
+	it('"Test" fails for a wrong key', async () => {
+		const { status } = await send(await credentialTestRequest({ apiKey: 'wrong', baseUrl: sim().url }));
+		expect(status).toBe(401);
+	});
+});
