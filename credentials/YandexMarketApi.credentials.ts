@@ -31,7 +31,7 @@ export class YandexMarketApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.partner.market.yandex.ru',
 			description:
-				'Leave as is for Yandex Market. Change it only to go through a proxy or to try workflows against the package\'s Market simulator.',
+				"Leave as is for Yandex Market. Change it only to go through a proxy or to try workflows against the package's Market simulator.",
 		},
 	];
 

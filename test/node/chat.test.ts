@@ -6,7 +6,12 @@ const business = byId(FIXTURE_FACTS.businesses.demo);
 
 describe('Chat → Get Many', () => {
 	it('asks for exactly the limit once and returns one item per chat', async () => {
-		const result = await run(sim(), { resource: 'chat', operation: 'getAll', businessId: business, limit: 5 });
+		const result = await run(sim(), {
+			resource: 'chat',
+			operation: 'getAll',
+			businessId: business,
+			limit: 5,
+		});
 
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(5);
@@ -16,13 +21,22 @@ describe('Chat → Get Many', () => {
 		expect(requests[0].query.pageToken).toBeUndefined();
 		for (const item of result.items) {
 			expect(item.json).toEqual(
-				expect.objectContaining({ chatId: expect.any(Number), status: expect.any(String), businessId: 1001 }),
+				expect.objectContaining({
+					chatId: expect.any(Number),
+					status: expect.any(String),
+					businessId: 1001,
+				}),
 			);
 		}
 	});
 
 	it('pages through every chat with Return All in ceil(N/20) requests, each chat once', async () => {
-		const result = await run(sim(), { resource: 'chat', operation: 'getAll', businessId: business, returnAll: true });
+		const result = await run(sim(), {
+			resource: 'chat',
+			operation: 'getAll',
+			businessId: business,
+			returnAll: true,
+		});
 
 		const total = FIXTURE_FACTS.demoChatCount;
 		expect(result.items).toHaveLength(total);
@@ -35,7 +49,12 @@ describe('Chat → Get Many', () => {
 	});
 
 	it('asks only for what is still missing on the last page of a limit above 20', async () => {
-		const result = await run(sim(), { resource: 'chat', operation: 'getAll', businessId: business, limit: 25 });
+		const result = await run(sim(), {
+			resource: 'chat',
+			operation: 'getAll',
+			businessId: business,
+			limit: 25,
+		});
 
 		expect(result.items).toHaveLength(25);
 		expect(chatRequests(sim(), 'getChats').map((r) => r.query.limit)).toEqual(['20', '5']);
@@ -47,7 +66,11 @@ describe('Chat → Get Many', () => {
 			operation: 'getAll',
 			businessId: business,
 			returnAll: true,
-			filters: { statuses: ['WAITING_FOR_PARTNER'], types: ['CHAT'], contextTypes: ['ORDER', 'DIRECT'] },
+			filters: {
+				statuses: ['WAITING_FOR_PARTNER'],
+				types: ['CHAT'],
+				contextTypes: ['ORDER', 'DIRECT'],
+			},
 		});
 
 		expect(chatRequests(sim(), 'getChats')[0].json).toEqual({
@@ -59,14 +82,17 @@ describe('Chat → Get Many', () => {
 		for (const item of result.items) expect(item.json.status).toBe('WAITING_FOR_PARTNER');
 	});
 
-	it('filters by order and return IDs through Market\'s contexts filter', async () => {
+	it("filters by order and return IDs through Market's contexts filter", async () => {
 		const { demoOrderWithChat, demoReturnWithChat } = FIXTURE_FACTS;
 		const result = await run(sim(), {
 			resource: 'chat',
 			operation: 'getAll',
 			businessId: business,
 			returnAll: true,
-			filters: { orderIds: `${demoOrderWithChat.orderId}`, returnIds: ` ${demoReturnWithChat.returnId} ` },
+			filters: {
+				orderIds: `${demoOrderWithChat.orderId}`,
+				returnIds: ` ${demoReturnWithChat.returnId} `,
+			},
 		});
 
 		expect(chatRequests(sim(), 'getChats')[0].json).toEqual({
@@ -105,7 +131,9 @@ describe('Chat → Create', () => {
 			contextType: 'ORDER',
 			contextId: orderId,
 		});
-		expect(chatRequests(sim(), 'createChat')[0].json).toEqual({ context: { type: 'ORDER', id: orderId } });
+		expect(chatRequests(sim(), 'createChat')[0].json).toEqual({
+			context: { type: 'ORDER', id: orderId },
+		});
 	});
 
 	it('returns the existing chat when the order already has one', async () => {
@@ -130,18 +158,29 @@ describe('Chat → Create', () => {
 			contextId: String(returnId),
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual(expect.objectContaining({ contextType: 'RETURN', contextId: returnId }));
+		expect(result.items[0].json).toEqual(
+			expect.objectContaining({ contextType: 'RETURN', contextId: returnId }),
+		);
 	});
 });
 
 describe('Chat → Get', () => {
 	it('returns the chat with its context and the business', async () => {
 		const { chatId, orderId } = FIXTURE_FACTS.demoOrderWithChat;
-		const result = await run(sim(), { resource: 'chat', operation: 'get', businessId: business, chatId: byId(chatId) });
+		const result = await run(sim(), {
+			resource: 'chat',
+			operation: 'get',
+			businessId: business,
+			chatId: byId(chatId),
+		});
 
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json).toEqual(
-			expect.objectContaining({ chatId, businessId: 1001, context: expect.objectContaining({ type: 'ORDER', orderId }) }),
+			expect.objectContaining({
+				chatId,
+				businessId: 1001,
+				context: expect.objectContaining({ type: 'ORDER', orderId }),
+			}),
 		);
 		expect(chatRequests(sim(), 'getChat')[0].query).toEqual({ chatId: String(chatId) });
 	});
@@ -185,7 +224,13 @@ describe('Chat → Get History', () => {
 		});
 
 		expect(chatRequests(sim(), 'getChatHistory')[0].json).toEqual({ messageIdFrom: from });
-		expect(result.items.map((i) => i.json.messageId)).toEqual([from, from + 1, from + 2, from + 3, from + 4]);
+		expect(result.items.map((i) => i.json.messageId)).toEqual([
+			from,
+			from + 1,
+			from + 2,
+			from + 3,
+			from + 4,
+		]);
 	});
 
 	it('stops at the limit', async () => {
@@ -200,7 +245,7 @@ describe('Chat → Get History', () => {
 		expect(chatRequests(sim(), 'getChatHistory').map((r) => r.query.limit)).toEqual(['3']);
 	});
 
-	it('reads the history of each input item\'s chat, from an expression', async () => {
+	it("reads the history of each input item's chat, from an expression", async () => {
 		const result = await run(
 			sim(),
 			{

@@ -8,12 +8,18 @@ async function send(request: Awaited<ReturnType<typeof credentialTestRequest>>) 
 		method: request.method,
 		headers: request.headers as Record<string, string>,
 	});
-	return { status: response.status, body: (await response.json()) as { result?: { apiKey: { authScopes: string[] } } } };
+	return {
+		status: response.status,
+		body: (await response.json()) as { result?: { apiKey: { authScopes: string[] } } },
+	};
 }
 
 describe('Yandex Market API credential', () => {
 	it('"Test" asks Market about the key with POST /v2/auth/token and the Api-Key header', async () => {
-		const request = await credentialTestRequest({ apiKey: SIM_KEYS.communication, baseUrl: `${sim().url}/` });
+		const request = await credentialTestRequest({
+			apiKey: SIM_KEYS.communication,
+			baseUrl: `${sim().url}/`,
+		});
 		expect(request).toEqual(
 			expect.objectContaining({
 				method: 'POST',
@@ -28,7 +34,9 @@ describe('Yandex Market API credential', () => {
 	});
 
 	it('"Test" fails for a wrong key', async () => {
-		const { status } = await send(await credentialTestRequest({ apiKey: 'wrong', baseUrl: sim().url }));
+		const { status } = await send(
+			await credentialTestRequest({ apiKey: 'wrong', baseUrl: sim().url }),
+		);
 		expect(status).toBe(401);
 	});
 });

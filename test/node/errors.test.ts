@@ -4,7 +4,13 @@ import { byId, chatRequests, credentialsFor, run, SIM_KEYS, useSimulator } from 
 
 const { sim } = useSimulator();
 const business = byId(FIXTURE_FACTS.businesses.demo);
-const send = { resource: 'message', operation: 'send', businessId: business, chatId: byId(102), text: 'hi' };
+const send = {
+	resource: 'message',
+	operation: 'send',
+	businessId: business,
+	chatId: byId(102),
+	text: 'hi',
+};
 
 describe('Market errors reach the user as readable n8n errors', () => {
 	it('a wrong API key: 401, with what to fix, and the key appears nowhere', async () => {
@@ -18,13 +24,16 @@ describe('Market errors reach the user as readable n8n errors', () => {
 	});
 
 	it('a read-only key on Send: 403, naming the communication scope', async () => {
-		const result = await runNode({ credentials: credentialsFor(sim(), SIM_KEYS.readOnly), parameters: send });
+		const result = await runNode({
+			credentials: credentialsFor(sim(), SIM_KEYS.readOnly),
+			parameters: send,
+		});
 		expect(result.error?.message).toMatch(/403 — FORBIDDEN/);
 		expect(result.error?.message).toMatch(/communication scope/);
 		expect(JSON.stringify(result.run)).not.toContain(SIM_KEYS.readOnly);
 	});
 
-	it('an unknown chat: 404 with Market\'s code and message', async () => {
+	it("an unknown chat: 404 with Market's code and message", async () => {
 		const result = await run(sim(), { ...send, chatId: byId(FIXTURE_FACTS.unknownChatId) });
 		expect(result.error?.message).toMatch(/Yandex Market answered 404 — \w+/);
 		expect(result.error?.httpCode).toBe('404');
@@ -38,8 +47,13 @@ describe('Market errors reach the user as readable n8n errors', () => {
 	});
 
 	it('an unreachable Market: names the address, not the key', async () => {
-		const result = await runNode({ credentials: { apiKey: SIM_KEYS.communication, baseUrl: 'http://127.0.0.1:9' }, parameters: send });
-		expect(result.error?.message).toMatch(/Could not reach Yandex Market at http:\/\/127\.0\.0\.1:9/);
+		const result = await runNode({
+			credentials: { apiKey: SIM_KEYS.communication, baseUrl: 'http://127.0.0.1:9' },
+			parameters: send,
+		});
+		expect(result.error?.message).toMatch(
+			/Could not reach Yandex Market at http:\/\/127\.0\.0\.1:9/,
+		);
 		expect(JSON.stringify(result.run)).not.toContain(SIM_KEYS.communication);
 	});
 });
@@ -62,26 +76,42 @@ describe('Continue On Fail', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(4);
-		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(result.items[0].json).toEqual(expect.objectContaining({ status: 'OK', text: 'one' }));
 		expect(result.items[1].json.error).toMatch(/Message text is empty/);
 		expect(result.items[2].json.error).toMatch(/404/);
 		expect(result.items[3].json).toEqual(expect.objectContaining({ status: 'OK', chatId: 103 }));
-		expect(chatRequests(sim(), 'sendMessageToChat').map((r) => (r.json as { message: string }).message)).toEqual(
-			expect.arrayContaining(['one', 'four']),
-		);
+		expect(
+			chatRequests(sim(), 'sendMessageToChat').map((r) => (r.json as { message: string }).message),
+		).toEqual(expect.arrayContaining(['one', 'four']));
 	});
 
 	it('a list operation that fails for one item gives one error item for it', async () => {
 		const result = await run(
 			sim(),
-			{ resource: 'chat', operation: 'getHistory', businessId: business, chatId: byId('={{ $json.chatId }}'), limit: 2 },
-			{ onError: 'continueRegularOutput', input: [{ json: { chatId: 102 } }, { json: { chatId: 'x' } }] },
+			{
+				resource: 'chat',
+				operation: 'getHistory',
+				businessId: business,
+				chatId: byId('={{ $json.chatId }}'),
+				limit: 2,
+			},
+			{
+				onError: 'continueRegularOutput',
+				input: [{ json: { chatId: 102 } }, { json: { chatId: 'x' } }],
+			},
 		);
 		const errors = result.items.filter((i) => i.json.error);
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 1 });
-		expect(result.items.filter((i) => !i.json.error).every((i) => i.json.chatId === 102)).toBe(true);
+		expect(result.items.filter((i) => !i.json.error).every((i) => i.json.chatId === 102)).toBe(
+			true,
+		);
 	});
 });
 
@@ -99,7 +129,9 @@ describe('Retry On Fail', () => {
 		});
 
 		expect(result.error?.message).toMatch(/404/);
-		const sent = chatRequests(sim(), 'sendMessageToChat').map((r) => (r.json as { message: string }).message);
+		const sent = chatRequests(sim(), 'sendMessageToChat').map(
+			(r) => (r.json as { message: string }).message,
+		);
 		expect(sent.filter((t) => t === 'delivered once')).toHaveLength(1);
 		expect(sent.filter((t) => t === 'fails every time')).toHaveLength(3);
 	});

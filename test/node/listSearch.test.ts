@@ -26,7 +26,11 @@ describe('"From List" choices', () => {
 	it('lists recent chats of the chosen business, page by page', async () => {
 		const first = await listSearch('getChats', {
 			credentials: credentialsFor(sim(), SIM_KEYS.allMethods),
-			parameters: { resource: 'message', operation: 'send', businessId: byId(FIXTURE_FACTS.businesses.demo) },
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				businessId: byId(FIXTURE_FACTS.businesses.demo),
+			},
 			parameterPath: 'parameters.chatId',
 		});
 		expect(first.results).toHaveLength(20);
@@ -35,7 +39,11 @@ describe('"From List" choices', () => {
 
 		const second = await listSearch('getChats', {
 			credentials: credentialsFor(sim(), SIM_KEYS.allMethods),
-			parameters: { resource: 'message', operation: 'send', businessId: byId(FIXTURE_FACTS.businesses.demo) },
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				businessId: byId(FIXTURE_FACTS.businesses.demo),
+			},
 			parameterPath: 'parameters.chatId',
 			paginationToken: first.paginationToken as string,
 		});

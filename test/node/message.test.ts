@@ -8,7 +8,13 @@ const chat = byId(102);
 describe('Message → Send', () => {
 	it('sends the text to the chat and says what was sent where', async () => {
 		const text = 'Здравствуйте! Заказ уже в пути.';
-		const result = await run(sim(), { resource: 'message', operation: 'send', businessId: business, chatId: chat, text });
+		const result = await run(sim(), {
+			resource: 'message',
+			operation: 'send',
+			businessId: business,
+			chatId: chat,
+			text,
+		});
 
 		expect(result.error).toBeUndefined();
 		expect(result.items).toEqual([
@@ -21,11 +27,19 @@ describe('Message → Send', () => {
 	});
 
 	it('signs every request with the integration header and the key from the credential', async () => {
-		await run(sim(), { resource: 'message', operation: 'send', businessId: business, chatId: chat, text: 'hi' });
+		await run(sim(), {
+			resource: 'message',
+			operation: 'send',
+			businessId: business,
+			chatId: chat,
+			text: 'hi',
+		});
 		const [request] = sim().requests;
 		const { version } = require('../../package.json');
 		expect(request.headers['x-market-integration']).toBe(`n8n-nodes-yandex-market/${version}`);
-		expect(request.headers['api-key']).toBe(require('../simulator/fixtures').SIM_KEYS.communication);
+		expect(request.headers['api-key']).toBe(
+			require('../simulator/fixtures').SIM_KEYS.communication,
+		);
 	});
 
 	it('sends a 4096-character text, the most Market accepts', async () => {
@@ -37,19 +51,29 @@ describe('Message → Send', () => {
 			text: 'я'.repeat(4096),
 		});
 		expect(result.error).toBeUndefined();
-		expect((chatRequests(sim(), 'sendMessageToChat')[0].json as { message: string }).message).toHaveLength(4096);
+		expect(
+			(chatRequests(sim(), 'sendMessageToChat')[0].json as { message: string }).message,
+		).toHaveLength(4096);
 	});
 
 	it('sends several messages to one chat in item order, each once', async () => {
 		const texts = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
 		const result = await run(
 			sim(),
-			{ resource: 'message', operation: 'send', businessId: business, chatId: chat, text: '={{ $json.text }}' },
+			{
+				resource: 'message',
+				operation: 'send',
+				businessId: business,
+				chatId: chat,
+				text: '={{ $json.text }}',
+			},
 			{ input: texts.map((text) => ({ json: { text } })) },
 		);
 
 		expect(result.items.map((i) => i.json.text)).toEqual(texts);
-		expect(chatRequests(sim(), 'sendMessageToChat').map((r) => (r.json as { message: string }).message)).toEqual(texts);
+		expect(
+			chatRequests(sim(), 'sendMessageToChat').map((r) => (r.json as { message: string }).message),
+		).toEqual(texts);
 	});
 
 	it('keeps at most 4 requests in flight for one business', async () => {
@@ -57,14 +81,25 @@ describe('Message → Send', () => {
 		try {
 			const { runNode } = await import('../support/engine');
 			const result = await runNode({
-				credentials: { apiKey: require('../simulator/fixtures').SIM_KEYS.communication, baseUrl: slow.url },
-				parameters: { resource: 'message', operation: 'send', businessId: business, chatId: byId('={{ $json.chatId }}'), text: 'ok' },
+				credentials: {
+					apiKey: require('../simulator/fixtures').SIM_KEYS.communication,
+					baseUrl: slow.url,
+				},
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					businessId: business,
+					chatId: byId('={{ $json.chatId }}'),
+					text: 'ok',
+				},
 				input: Array.from({ length: 10 }, (_, i) => ({ json: { chatId: 101 + i } })),
 			});
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(10);
 			const spans = slow.requests.map((r) => [r.startedAt, r.endedAt]);
-			const maxInFlight = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
+			const maxInFlight = Math.max(
+				...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length),
+			);
 			expect(maxInFlight).toBeLessThanOrEqual(4);
 			expect(slow.requests.every((r) => r.status === 200)).toBe(true);
 		} finally {
@@ -79,8 +114,21 @@ describe('Message → Send File', () => {
 		for (let i = 0; i < data.length; i++) data[i] = (i * 31 + 7) % 256;
 		const result = await run(
 			sim(),
-			{ resource: 'message', operation: 'sendFile', businessId: business, chatId: chat, binaryPropertyName: 'invoice' },
-			{ input: [{ json: {}, binary: { invoice: { data, fileName: 'Счёт №1.pdf', mimeType: 'application/pdf' } } }] },
+			{
+				resource: 'message',
+				operation: 'sendFile',
+				businessId: business,
+				chatId: chat,
+				binaryPropertyName: 'invoice',
+			},
+			{
+				input: [
+					{
+						json: {},
+						binary: { invoice: { data, fileName: 'Счёт №1.pdf', mimeType: 'application/pdf' } },
+					},
+				],
+			},
 		);
 
 		expect(result.error).toBeUndefined();
@@ -105,7 +153,13 @@ describe('Message → Send File', () => {
 		const data = Buffer.alloc(5 * 1024 * 1024, 1);
 		const result = await run(
 			sim(),
-			{ resource: 'message', operation: 'sendFile', businessId: business, chatId: chat, binaryPropertyName: 'data' },
+			{
+				resource: 'message',
+				operation: 'sendFile',
+				businessId: business,
+				chatId: chat,
+				binaryPropertyName: 'data',
+			},
 			{ input: [{ binary: { data: { data, fileName: 'photo.jpg', mimeType: 'image/jpeg' } } }] },
 		);
 		expect(result.error).toBeUndefined();
@@ -126,7 +180,12 @@ describe('Message → Get', () => {
 
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json).toEqual(
-			expect.objectContaining({ chatId, businessId: 1001, messageId: lastMessageId, sender: expect.any(String) }),
+			expect.objectContaining({
+				chatId,
+				businessId: 1001,
+				messageId: lastMessageId,
+				sender: expect.any(String),
+			}),
 		);
 		expect(chatRequests(sim(), 'getChatMessage')[0].query).toEqual({
 			chatId: String(chatId),

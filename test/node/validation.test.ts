@@ -5,7 +5,11 @@ const { sim } = useSimulator();
 const business = byId(FIXTURE_FACTS.businesses.demo);
 
 /** Each case must fail with a message naming the field and the limit, before any request. */
-async function expectRefused(parameters: Record<string, unknown>, input: unknown[] | undefined, message: RegExp) {
+async function expectRefused(
+	parameters: Record<string, unknown>,
+	input: unknown[] | undefined,
+	message: RegExp,
+) {
 	const result = await run(sim(), parameters as never, input ? { input: input as never } : {});
 	expect(result.error?.message).toMatch(message);
 	expect(sim().requests).toEqual([]);
@@ -13,20 +17,44 @@ async function expectRefused(parameters: Record<string, unknown>, input: unknown
 
 describe('bad input is refused before any request', () => {
 	const send = { resource: 'message', operation: 'send', businessId: business, chatId: byId(102) };
-	const sendFile = { resource: 'message', operation: 'sendFile', businessId: business, chatId: byId(102), binaryPropertyName: 'data' };
+	const sendFile = {
+		resource: 'message',
+		operation: 'sendFile',
+		businessId: business,
+		chatId: byId(102),
+		binaryPropertyName: 'data',
+	};
 
 	it('empty text', async () => {
-		await expectRefused({ ...send, text: '={{ $json.text }}' }, [{ json: { text: '' } }], /Message text is empty; Yandex Market accepts 1–4096/);
+		await expectRefused(
+			{ ...send, text: '={{ $json.text }}' },
+			[{ json: { text: '' } }],
+			/Message text is empty; Yandex Market accepts 1–4096/,
+		);
 	});
 
 	it('4,097 characters', async () => {
-		await expectRefused({ ...send, text: 'x'.repeat(4097) }, undefined, /Message text is 4 097 characters; Yandex Market accepts 1–4096/);
+		await expectRefused(
+			{ ...send, text: 'x'.repeat(4097) },
+			undefined,
+			/Message text is 4 097 characters; Yandex Market accepts 1–4096/,
+		);
 	});
 
 	it('a file of 5,242,881 bytes', async () => {
 		await expectRefused(
 			sendFile,
-			[{ binary: { data: { data: Buffer.alloc(5_242_881), fileName: 'big.zip', mimeType: 'application/zip' } } }],
+			[
+				{
+					binary: {
+						data: {
+							data: Buffer.alloc(5_242_881),
+							fileName: 'big.zip',
+							mimeType: 'application/zip',
+						},
+					},
+				},
+			],
 			/File "big.zip" is 5 242 881 bytes; Yandex Market accepts files up to 5 MB/,
 		);
 	});
@@ -40,24 +68,46 @@ describe('bad input is refused before any request', () => {
 	});
 
 	it('chatId 0', async () => {
-		await expectRefused({ ...send, chatId: byId('={{ 0 }}'), text: 'hi' }, undefined, /Chat ID \(chatId\) must be a whole number of 1 or more; got 0/);
+		await expectRefused(
+			{ ...send, chatId: byId('={{ 0 }}'), text: 'hi' },
+			undefined,
+			/Chat ID \(chatId\) must be a whole number of 1 or more; got 0/,
+		);
 	});
 
 	it('chatId "abc"', async () => {
-		await expectRefused({ ...send, chatId: byId('={{ "abc" }}'), text: 'hi' }, undefined, /Chat ID \(chatId\) must be a whole number of 1 or more; got "abc"/);
+		await expectRefused(
+			{ ...send, chatId: byId('={{ "abc" }}'), text: 'hi' },
+			undefined,
+			/Chat ID \(chatId\) must be a whole number of 1 or more; got "abc"/,
+		);
 	});
 
 	it('an empty chat ID', async () => {
-		await expectRefused({ ...send, chatId: byId('={{ $json.nothing }}'), text: 'hi' }, undefined, /Chat ID \(chatId\) is empty/);
+		await expectRefused(
+			{ ...send, chatId: byId('={{ $json.nothing }}'), text: 'hi' },
+			undefined,
+			/Chat ID \(chatId\) is empty/,
+		);
 	});
 
 	it('a business ID that is not a number', async () => {
-		await expectRefused({ ...send, businessId: byId('={{ "my shop" }}'), text: 'hi' }, undefined, /Business ID \(businessId\) must be a whole number/);
+		await expectRefused(
+			{ ...send, businessId: byId('={{ "my shop" }}'), text: 'hi' },
+			undefined,
+			/Business ID \(businessId\) must be a whole number/,
+		);
 	});
 
 	it('an order ID that is not a number', async () => {
 		await expectRefused(
-			{ resource: 'chat', operation: 'create', businessId: business, contextType: 'ORDER', contextId: 'A-17' },
+			{
+				resource: 'chat',
+				operation: 'create',
+				businessId: business,
+				contextType: 'ORDER',
+				contextId: 'A-17',
+			},
 			undefined,
 			/Order ID \(contextId\) must be a whole number of 1 or more; got "A-17"/,
 		);
@@ -65,7 +115,13 @@ describe('bad input is refused before any request', () => {
 
 	it('a message ID that is not a number', async () => {
 		await expectRefused(
-			{ resource: 'message', operation: 'get', businessId: business, chatId: byId(101), messageId: '1.5' },
+			{
+				resource: 'message',
+				operation: 'get',
+				businessId: business,
+				chatId: byId(101),
+				messageId: '1.5',
+			},
 			undefined,
 			/Message ID \(messageId\) must be a whole number/,
 		);

@@ -191,7 +191,8 @@ export async function startEngine() {
 		byName[`${loader.packageName}.${name}`] = data.type;
 	}
 	const credentialTypes: Record<string, ICredentialType> = {};
-	for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
+	for (const [name, data] of Object.entries(loader.credentialTypes))
+		credentialTypes[name] = data.type;
 
 	const nodeTypes: INodeTypes = {
 		getByName: (name) => byName[name],
@@ -211,7 +212,14 @@ let executionCounter = 0;
 function buildWorkflow(options: RunOptions) {
 	const { nodeTypes } = loaded!;
 	const nodes: INode[] = [
-		{ id: 'input', name: 'Input', type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'input',
+			name: 'Input',
+			type: INPUT_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'market',
 			name: 'Yandex Market',
@@ -324,10 +332,24 @@ export async function credentialTestRequest(credentials: { apiKey: string; baseU
 	const { credentialTypes, nodeTypes } = await startEngine();
 	const type = credentialTypes.yandexMarketApi;
 	const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
-	const node = { id: 'n', name: 'n', type: NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+	const node = {
+		id: 'n',
+		name: 'n',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	} as INode;
 	const resolve = (value: unknown) =>
 		typeof value === 'string' && value.startsWith('=')
-			? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+			? workflow.expression.getSimpleParameterValue(
+					node,
+					value,
+					'internal',
+					{ $credentials: credentials },
+					undefined,
+					'',
+				)
 			: value;
 	const request = type.test!.request;
 	const options = {

@@ -10,11 +10,17 @@ class SummaryReporter {
 			path.resolve(__dirname, '../../../shared/yandex-market-openapi/partner-api/openapi');
 		let counts = [];
 		try {
-			counts = fs.readFileSync(process.env.YM_CONTRACT_LOG, 'utf8').split('\n').filter(Boolean).map(Number);
+			counts = fs
+				.readFileSync(process.env.YM_CONTRACT_LOG, 'utf8')
+				.split('\n')
+				.filter(Boolean)
+				.map(Number);
 		} catch {}
 		const checked = counts.filter((n) => n >= 0).reduce((a, b) => a + b, 0);
 		if (counts.some((n) => n >= 0)) {
-			process.stdout.write(`\ncontract check: ${checked} requests and replies validated against ${specDir}\n`);
+			process.stdout.write(
+				`\ncontract check: ${checked} requests and replies validated against ${specDir}\n`,
+			);
 		} else if (counts.length) {
 			process.stdout.write(`\ncontract check skipped: ${specDir} not found\n`);
 		}

@@ -37,7 +37,12 @@ export async function getChats(
 				: context.orderId
 					? `order ${context.orderId}`
 					: 'direct';
-			const parts = [`Chat ${chat.chatId}`, about, customer, String(chat.status ?? '').toLowerCase()];
+			const parts = [
+				`Chat ${chat.chatId}`,
+				about,
+				customer,
+				String(chat.status ?? '').toLowerCase(),
+			];
 			return { name: parts.filter(Boolean).join(' · '), value: String(chat.chatId) };
 		})
 		.filter((entry) => !needle || entry.name.toLowerCase().includes(needle));

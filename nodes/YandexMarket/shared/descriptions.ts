@@ -3,7 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 const wholeNumber = [
 	{
 		type: 'regex' as const,
-		properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'Enter a whole number of 1 or more' },
+		properties: {
+			regex: '^\\s*[1-9][0-9]*\\s*$',
+			errorMessage: 'Enter a whole number of 1 or more',
+		},
 	},
 ];
 

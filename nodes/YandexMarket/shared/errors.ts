@@ -10,7 +10,10 @@ function marketErrors(body: unknown): MarketErrorEntry[] {
 	if (!Array.isArray(errors)) return [];
 	return errors
 		.filter((entry): entry is IDataObject => typeof entry === 'object' && entry !== null)
-		.map((entry) => ({ code: String(entry.code ?? 'UNKNOWN'), message: entry.message as string | undefined }));
+		.map((entry) => ({
+			code: String(entry.code ?? 'UNKNOWN'),
+			message: entry.message as string | undefined,
+		}));
 }
 
 function header(headers: IDataObject, name: string): string | undefined {
@@ -59,9 +62,7 @@ export function marketApiError(
 	itemIndex?: number,
 ): NodeApiError {
 	const errors = marketErrors(body);
-	const details = errors
-		.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code))
-		.join('; ');
+	const details = errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ');
 	const message = `Yandex Market answered ${statusCode}${details ? ` — ${details}` : ''}${
 		SHORT_HINTS[statusCode] ? ` (${SHORT_HINTS[statusCode]})` : ''
 	}`;
@@ -86,7 +87,8 @@ export function unreachableError(node: INode, baseUrl: string, cause: unknown, i
 		{ code: String(reason) },
 		{
 			message: `Could not reach Yandex Market at ${baseUrl} (${reason})`,
-			description: 'Check the Base URL in the Yandex Market API credential and the network of your n8n.',
+			description:
+				'Check the Base URL in the Yandex Market API credential and the network of your n8n.',
 			httpCode: 'none',
 			itemIndex,
 		},

@@ -5,6 +5,7 @@ import type {
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
 	INodeExecutionData,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 import { createHash } from 'crypto';
 import { marketRequest, type MarketRequest } from './transport';
@@ -40,12 +41,27 @@ export interface OperationSpec {
 const ID_LABELS: Record<string, string> = { chatId: 'Chat ID', messageId: 'Message ID' };
 
 /**
+ * An operation of the node: its option in the Operation list, the request it makes as
+ * declarative routing, and the hook below that validates, sends and shapes it.
+ */
+export function marketOperation(
+	option: Omit<INodePropertyOptions, 'routing'>,
+	request: { method: IHttpRequestMethods; url: string },
+	spec: OperationSpec,
+): INodePropertyOptions {
+	return {
+		...option,
+		routing: { request, send: { paginate: true }, operations: { pagination: runOperation(spec) } },
+	};
+}
+
+/**
  * The routing hook every operation declares (`routing.operations.pagination`): n8n's
  * RoutingNode builds the request from the description, then hands it here, so that the
  * validation, the request through `marketRequest`, paging and item pairing are written once.
  * Errors of one item stay with that item (as an error item under Continue On Fail).
  */
-export function runOperation(spec: OperationSpec) {
+function runOperation(spec: OperationSpec) {
 	return async function (
 		this: IExecutePaginationFunctions,
 		requestData: DeclarativeRestApiSettings.ResultOptions,
@@ -116,7 +132,13 @@ function deliveryKeyOf(context: IExecuteSingleFunctions, request: PreparedReques
 	const runIndex = context.getWorkflowDataProxy(itemIndex).$runIndex;
 	const content = createHash('sha256')
 		.update(`${request.url}?${JSON.stringify(request.qs)}`)
-		.update(Buffer.isBuffer(request.body) ? (request.sent ? JSON.stringify(request.sent) : '') : JSON.stringify(request.body ?? null))
+		.update(
+			Buffer.isBuffer(request.body)
+				? request.sent
+					? JSON.stringify(request.sent)
+					: ''
+				: JSON.stringify(request.body ?? null),
+		)
 		.digest('hex');
 	return [context.getExecutionId(), context.getNode().id, runIndex, itemIndex, content].join('|');
 }
@@ -136,7 +158,10 @@ async function fetchPages(
 	let pageToken: string | undefined;
 	let last: IDataObject = {};
 	do {
-		const qs: IDataObject = { ...request.qs, limit: Math.min(pages.pageSize, wanted - entries.length) };
+		const qs: IDataObject = {
+			...request.qs,
+			limit: Math.min(pages.pageSize, wanted - entries.length),
+		};
 		if (pageToken) qs.pageToken = pageToken;
 		last = (await marketRequest.call(this, { ...request, qs })).body;
 		const page = pages.entries(last);

@@ -25,9 +25,14 @@ export function parseId(
 	label: string,
 	field: string,
 ): number {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (text === '') {
-		throw invalidParameter(node, itemIndex, `${label} (${field}) is empty; enter a whole number of 1 or more`);
+		throw invalidParameter(
+			node,
+			itemIndex,
+			`${label} (${field}) is empty; enter a whole number of 1 or more`,
+		);
 	}
 	const id = /^\d+$/.test(text) ? Number(text) : NaN;
 	if (!Number.isSafeInteger(id) || id < 1) {

@@ -1,44 +1,41 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { runOperation } from '../../shared/run';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { marketOperation } from '../../shared/run';
 import { parseId } from '../../shared/validate';
 
 const show = { resource: ['chat'], operation: ['create'] };
 
-export const chatCreateOperation: INodePropertyOptions = {
-	name: 'Create',
-	value: 'create',
-	action: 'Create a chat',
-	description:
-		'Start a chat with the buyer of an order or a return. If one exists, Market returns it instead.',
-	routing: {
-		request: { method: 'POST', url: '/v2/businesses/{businessId}/chats/new' },
-		send: { paginate: true },
-		operations: {
-			pagination: runOperation({
-				prepare(request) {
-					const type = this.getNodeParameter('contextType') as string;
-					const id = parseId(
-						this.getNode(),
-						this.getItemIndex(),
-						this.getNodeParameter('contextId'),
-						type === 'RETURN' ? 'Return ID' : 'Order ID',
-						'contextId',
-					);
-					request.body = { context: { type, id } };
-				},
-				output: (body, request) => {
-					const context = (request.body as IDataObject).context as IDataObject;
-					return {
-						chatId: (body.result as IDataObject)?.chatId,
-						businessId: request.businessId,
-						contextType: context.type,
-						contextId: context.id,
-					};
-				},
-			}),
+export const chatCreateOperation = marketOperation(
+	{
+		name: 'Create',
+		value: 'create',
+		action: 'Create a chat',
+		description:
+			'Start a chat with the buyer of an order or a return. If one exists, Market returns it instead.',
+	},
+	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/new' },
+	{
+		prepare(request) {
+			const type = this.getNodeParameter('contextType') as string;
+			const id = parseId(
+				this.getNode(),
+				this.getItemIndex(),
+				this.getNodeParameter('contextId'),
+				type === 'RETURN' ? 'Return ID' : 'Order ID',
+				'contextId',
+			);
+			request.body = { context: { type, id } };
+		},
+		output: (body, request) => {
+			const context = (request.body as IDataObject).context as IDataObject;
+			return {
+				chatId: (body.result as IDataObject)?.chatId,
+				businessId: request.businessId,
+				contextType: context.type,
+				contextId: context.id,
+			};
 		},
 	},
-};
+);
 
 export const chatCreateDescription: INodeProperties[] = [
 	{

@@ -1,21 +1,18 @@
-import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
-import { runOperation } from '../../shared/run';
+import type { IDataObject } from 'n8n-workflow';
+import { marketOperation } from '../../shared/run';
 
-export const chatGetOperation: INodePropertyOptions = {
-	name: 'Get',
-	value: 'get',
-	action: 'Get a chat',
-	description: 'Get a chat: status, what it is about and the buyer',
-	routing: {
-		request: { method: 'GET', url: '/v2/businesses/{businessId}/chat' },
-		send: { paginate: true },
-		operations: {
-			pagination: runOperation({
-				output: (body, request) => ({
-					...(body.result as IDataObject),
-					businessId: request.businessId,
-				}),
-			}),
-		},
+export const chatGetOperation = marketOperation(
+	{
+		name: 'Get',
+		value: 'get',
+		action: 'Get a chat',
+		description: 'Get a chat: status, what it is about and the buyer',
 	},
-};
+	{ method: 'GET', url: '/v2/businesses/{businessId}/chat' },
+	{
+		output: (body, request) => ({
+			...(body.result as IDataObject),
+			businessId: request.businessId,
+		}),
+	},
+);

@@ -1,52 +1,50 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { returnAllAndLimit } from '../../shared/descriptions';
-import { runOperation } from '../../shared/run';
+import { marketOperation } from '../../shared/run';
 import { parseIdList } from '../../shared/validate';
 
 const show = { resource: ['chat'], operation: ['getAll'] };
 
-export const chatGetAllOperation: INodePropertyOptions = {
-	name: 'Get Many',
-	value: 'getAll',
-	action: 'Get many chats',
-	description: 'List chats with buyers, most recently active first',
-	routing: {
-		request: { method: 'POST', url: '/v2/businesses/{businessId}/chats' },
-		send: { paginate: true },
-		operations: {
-			pagination: runOperation({
-				pages: {
-					pageSize: LIMITS.chatsPageMax,
-					entries: (body) => ((body.result as IDataObject)?.chats as IDataObject[]) ?? [],
-				},
-				prepare(request) {
-					const body = request.body as IDataObject;
-					const filters = this.getNodeParameter('filters', {}) as IDataObject;
-					const node = this.getNode();
-					const itemIndex = this.getItemIndex();
-					// Order and return IDs go out as `contexts`: Market deprecated the `orderIds` filter.
-					const contexts = [
-						...parseIdList(node, itemIndex, filters.orderIds, 'Order ID', 'orderIds').map((id) => ({
-							type: 'ORDER',
-							id,
-						})),
-						...parseIdList(node, itemIndex, filters.returnIds, 'Return ID', 'returnIds').map(
-							(id) => ({ type: 'RETURN', id }),
-						),
-					];
-					if (contexts.length) body.contexts = contexts;
-					// Market wants each filter absent or non-empty.
-					for (const key of ['statuses', 'types', 'contextTypes']) {
-						if (Array.isArray(body[key]) && (body[key] as unknown[]).length === 0) delete body[key];
-					}
-				},
-				output: (body, request) =>
-					(body.entries as IDataObject[]).map((chat) => ({ ...chat, businessId: request.businessId })),
-			}),
-		},
+export const chatGetAllOperation = marketOperation(
+	{
+		name: 'Get Many',
+		value: 'getAll',
+		action: 'Get many chats',
+		description: 'List chats with buyers, most recently active first',
 	},
-};
+	{ method: 'POST', url: '/v2/businesses/{businessId}/chats' },
+	{
+		pages: {
+			pageSize: LIMITS.chatsPageMax,
+			entries: (body) => ((body.result as IDataObject)?.chats as IDataObject[]) ?? [],
+		},
+		prepare(request) {
+			const body = request.body as IDataObject;
+			const filters = this.getNodeParameter('filters', {}) as IDataObject;
+			const node = this.getNode();
+			const itemIndex = this.getItemIndex();
+			// Order and return IDs go out as `contexts`: Market deprecated the `orderIds` filter.
+			const contexts = [
+				...parseIdList(node, itemIndex, filters.orderIds, 'Order ID', 'orderIds').map((id) => ({
+					type: 'ORDER',
+					id,
+				})),
+				...parseIdList(node, itemIndex, filters.returnIds, 'Return ID', 'returnIds').map((id) => ({
+					type: 'RETURN',
+					id,
+				})),
+			];
+			if (contexts.length) body.contexts = contexts;
+			// Market wants each filter absent or non-empty.
+			for (const key of ['statuses', 'types', 'contextTypes']) {
+				if (Array.isArray(body[key]) && (body[key] as unknown[]).length === 0) delete body[key];
+			}
+		},
+		output: (body, request) =>
+			(body.entries as IDataObject[]).map((chat) => ({ ...chat, businessId: request.businessId })),
+	},
+);
 
 export const chatGetAllDescription: INodeProperties[] = [
 	...returnAllAndLimit(show, 'chats', LIMITS.chatsPageMax),

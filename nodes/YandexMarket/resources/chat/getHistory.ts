@@ -1,54 +1,51 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { returnAllAndLimit } from '../../shared/descriptions';
-import { runOperation } from '../../shared/run';
+import { marketOperation } from '../../shared/run';
 import { parseId } from '../../shared/validate';
 
 const show = { resource: ['chat'], operation: ['getHistory'] };
 
-export const chatGetHistoryOperation: INodePropertyOptions = {
-	name: 'Get History',
-	value: 'getHistory',
-	action: 'Get the messages of a chat',
-	description: 'Get the messages of a chat, one item per message',
-	routing: {
-		request: { method: 'POST', url: '/v2/businesses/{businessId}/chats/history' },
-		send: { paginate: true },
-		operations: {
-			pagination: runOperation({
-				pages: {
-					pageSize: LIMITS.historyPageMax,
-					entries: (body) => ((body.result as IDataObject)?.messages as IDataObject[]) ?? [],
-				},
-				prepare(request) {
-					const options = this.getNodeParameter('options', {}) as IDataObject;
-					const from = options.messageIdFrom;
-					request.body =
-						from === undefined || from === ''
-							? {}
-							: {
-									messageIdFrom: parseId(
-										this.getNode(),
-										this.getItemIndex(),
-										from,
-										'Starting Message ID',
-										'messageIdFrom',
-									),
-								};
-				},
-				output: (body, request) => {
-					const context = (body.result as IDataObject | undefined)?.context;
-					return (body.entries as IDataObject[]).map((message) => ({
-						chatId: request.qs.chatId,
-						businessId: request.businessId,
-						...message,
-						context,
-					}));
-				},
-			}),
+export const chatGetHistoryOperation = marketOperation(
+	{
+		name: 'Get History',
+		value: 'getHistory',
+		action: 'Get the messages of a chat',
+		description: 'Get the messages of a chat, one item per message',
+	},
+	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/history' },
+	{
+		pages: {
+			pageSize: LIMITS.historyPageMax,
+			entries: (body) => ((body.result as IDataObject)?.messages as IDataObject[]) ?? [],
+		},
+		prepare(request) {
+			const options = this.getNodeParameter('options', {}) as IDataObject;
+			const from = options.messageIdFrom;
+			request.body =
+				from === undefined || from === ''
+					? {}
+					: {
+							messageIdFrom: parseId(
+								this.getNode(),
+								this.getItemIndex(),
+								from,
+								'Starting Message ID',
+								'messageIdFrom',
+							),
+						};
+		},
+		output: (body, request) => {
+			const context = (body.result as IDataObject | undefined)?.context;
+			return (body.entries as IDataObject[]).map((message) => ({
+				chatId: request.qs.chatId,
+				businessId: request.businessId,
+				...message,
+				context,
+			}));
 		},
 	},
-};
+);
 
 export const chatGetHistoryDescription: INodeProperties[] = [
 	...returnAllAndLimit(show, 'messages', LIMITS.historyPageMax),

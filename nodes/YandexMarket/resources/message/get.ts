@@ -1,27 +1,24 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { runOperation } from '../../shared/run';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { marketOperation } from '../../shared/run';
 
 const show = { resource: ['message'], operation: ['get'] };
 
-export const messageGetOperation: INodePropertyOptions = {
-	name: 'Get',
-	value: 'get',
-	action: 'Get a message',
-	description: 'Get one message of a chat: text, sender and attached files',
-	routing: {
-		request: { method: 'GET', url: '/v2/businesses/{businessId}/chats/message' },
-		send: { paginate: true },
-		operations: {
-			pagination: runOperation({
-				output: (body, request) => ({
-					chatId: request.qs.chatId,
-					businessId: request.businessId,
-					...(body.result as IDataObject),
-				}),
-			}),
-		},
+export const messageGetOperation = marketOperation(
+	{
+		name: 'Get',
+		value: 'get',
+		action: 'Get a message',
+		description: 'Get one message of a chat: text, sender and attached files',
 	},
-};
+	{ method: 'GET', url: '/v2/businesses/{businessId}/chats/message' },
+	{
+		output: (body, request) => ({
+			chatId: request.qs.chatId,
+			businessId: request.businessId,
+			...(body.result as IDataObject),
+		}),
+	},
+);
 
 export const messageGetDescription: INodeProperties[] = [
 	{

@@ -1,55 +1,52 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
-import { runOperation } from '../../shared/run';
+import { marketOperation } from '../../shared/run';
 import { formatCount, invalidParameter } from '../../shared/validate';
 
 const show = { resource: ['message'], operation: ['send'] };
 
-export const messageSendOperation: INodePropertyOptions = {
-	name: 'Send',
-	value: 'send',
-	action: 'Send a message',
-	description: 'Send a text message to the buyer in a chat',
-	routing: {
-		request: { method: 'POST', url: '/v2/businesses/{businessId}/chats/message' },
-		send: { paginate: true },
-		operations: {
-			pagination: runOperation({
-				sendsOnce: true,
-				prepare(request) {
-					const text = (request.body as IDataObject).message;
-					const node = this.getNode();
-					const itemIndex = this.getItemIndex();
-					const range = `${LIMITS.messageMinChars}–${LIMITS.messageMaxChars}`;
-					if (typeof text !== 'string' || text.trim() === '') {
-						throw invalidParameter(
-							node,
-							itemIndex,
-							`Message text is empty; Yandex Market accepts ${range} characters`,
-							'Fill in Text (text), or map it from an earlier node.',
-						);
-					}
-					if (text.length > LIMITS.messageMaxChars) {
-						throw invalidParameter(
-							node,
-							itemIndex,
-							`Message text is ${formatCount(text.length)} characters; Yandex Market accepts ${range}`,
-							'Shorten the text (text), or split it into several messages.',
-						);
-					}
-					// Messages to one chat go out one at a time, so the buyer reads them in item order.
-					request.sequenceKey = `chat:${request.businessId}:${request.qs.chatId}`;
-				},
-				output: (_body, request) => ({
-					status: 'OK',
-					businessId: request.businessId,
-					chatId: request.qs.chatId,
-					text: (request.body as IDataObject).message,
-				}),
-			}),
-		},
+export const messageSendOperation = marketOperation(
+	{
+		name: 'Send',
+		value: 'send',
+		action: 'Send a message',
+		description: 'Send a text message to the buyer in a chat',
 	},
-};
+	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/message' },
+	{
+		sendsOnce: true,
+		prepare(request) {
+			const text = (request.body as IDataObject).message;
+			const node = this.getNode();
+			const itemIndex = this.getItemIndex();
+			const range = `${LIMITS.messageMinChars}–${LIMITS.messageMaxChars}`;
+			if (typeof text !== 'string' || text.trim() === '') {
+				throw invalidParameter(
+					node,
+					itemIndex,
+					`Message text is empty; Yandex Market accepts ${range} characters`,
+					'Fill in Text (text), or map it from an earlier node.',
+				);
+			}
+			if (text.length > LIMITS.messageMaxChars) {
+				throw invalidParameter(
+					node,
+					itemIndex,
+					`Message text is ${formatCount(text.length)} characters; Yandex Market accepts ${range}`,
+					'Shorten the text (text), or split it into several messages.',
+				);
+			}
+			// Messages to one chat go out one at a time, so the buyer reads them in item order.
+			request.sequenceKey = `chat:${request.businessId}:${request.qs.chatId}`;
+		},
+		output: (_body, request) => ({
+			status: 'OK',
+			businessId: request.businessId,
+			chatId: request.qs.chatId,
+			text: (request.body as IDataObject).message,
+		}),
+	},
+);
 
 export const messageSendDescription: INodeProperties[] = [
 	{
