@@ -52,5 +52,23 @@ export class YandexMarketApi implements ICredentialType {
 			url: '/v2/auth/token',
 			method: 'POST',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Yandex Market does not know this API key (401). Copy the key again from Settings → API and modules in the seller cabinet.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Yandex Market refused this API key (403). Give it the "communication" scope in Settings → API and modules.',
+				},
+			},
+		],
 	};
 }

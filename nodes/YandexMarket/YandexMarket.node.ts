@@ -11,7 +11,9 @@ export class YandexMarket implements INodeType {
 		icon: 'file:yandexMarket.svg',
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The chosen operation's action, e.g. "Send a message", under the node on the canvas.
+		subtitle:
+			'={{ {"chat:create":"Create a chat","chat:get":"Get a chat","chat:getHistory":"Get the messages of a chat","chat:getAll":"Get many chats","message:get":"Get a message","message:send":"Send a message","message:sendFile":"Send a file"}[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Read and answer Yandex Market buyer chats',
 		defaults: { name: 'Yandex Market' },
 		usableAsTool: true,

@@ -40,3 +40,17 @@ describe('Yandex Market API credential', () => {
 		expect(status).toBe(401);
 	});
 });
+
+describe('Yandex Market node description', () => {
+	it('names each operation on the canvas by its action', async () => {
+		const { startEngine } = await import('../support/engine');
+		const { nodeType } = await startEngine();
+		const subtitle = nodeType.description.subtitle!;
+		for (const property of nodeType.description.properties.filter((p) => p.name === 'operation')) {
+			const resource = property.displayOptions!.show!.resource![0];
+			for (const option of property.options as Array<{ value: string; action: string }>) {
+				expect(subtitle).toContain(`"${resource}:${option.value}":"${option.action}"`);
+			}
+		}
+	});
+});
