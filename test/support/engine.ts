@@ -162,6 +162,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 	async updateCredentials(): Promise<void> {}
 
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
 	getCredentialsProperties(type: string) {
 		return this.types[type]?.properties ?? [];
 	}

@@ -38,6 +38,8 @@ export interface MarketRequest {
 	/** Requests with the same key are sent one after another, in the order they were made. */
 	sequenceKey?: string;
 	itemIndex?: number;
+	/** Milliseconds to wait for Market's answer (n8n's default otherwise). */
+	timeout?: number;
 }
 
 export interface MarketResponse {
@@ -130,6 +132,7 @@ export async function marketRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		json: true,
+		...(request.timeout ? { timeout: request.timeout } : {}),
 	};
 	if (Buffer.isBuffer(request.body)) {
 		headers['Content-Type'] = request.contentType ?? 'application/octet-stream';

@@ -1,0 +1,54 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { properties, webhooks } from './descriptions';
+import { receiveNotification } from './webhook';
+
+/**
+ * Receives Yandex Market's API notifications (chats, orders, returns, reviews, questions).
+ * - descriptions.ts: the parameters and the two webhooks (why two: see there);
+ * - webhook.ts: what happens to one notification, step by step;
+ * - notifications.ts: the notification types and their checks, from Market's spec;
+ * - sourceIp.ts, duplicates.ts, details.ts, replies.ts: the steps' parts.
+ */
+export class YandexMarketTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Yandex Market Trigger',
+		name: 'yandexMarketTrigger',
+		icon: 'file:yandexMarket.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description:
+			'Starts the workflow when Yandex Market sends a notification: new chats and messages, orders, returns, reviews, questions',
+		defaults: { name: 'Yandex Market Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		credentials: [{ name: 'yandexMarketApi', required: true }],
+		webhooks,
+		properties,
+	};
+
+	// Market has no API to register the address: the seller pastes it in the cabinet.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveNotification.call(this);
+	}
+}

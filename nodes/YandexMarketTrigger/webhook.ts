@@ -1,0 +1,161 @@
+/**
+ * One notification from Market, from the request to the answer:
+ *   address check (403) → body check (400) → PING (answered here) → event selected?
+ *   → duplicate? → details / sender (500 when Market does not answer in time)
+ *   → start the workflow, answer 200.
+ * Only the last step starts the workflow; every other step answers and starts nothing.
+ */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import {
+	DEFAULT_SENDERS,
+	timing,
+	allSendersAllowed,
+	fetchChat,
+	fetchMessage,
+	senderAllowed,
+} from './details';
+import { detectorFor, storedKeys, syncStored } from './duplicates';
+import { DEFAULT_EVENTS, eventKey, parseNotification, type EventType } from './notifications';
+import { okReply, sendError } from './replies';
+import { isAllowedAddress, parseAllowList, rejectionMessage } from './sourceIp';
+
+export interface TriggerOptions {
+	fetchDetails: boolean;
+	senders: string[];
+	verifySourceIp: boolean;
+	extraAllowedIps: string;
+	ignoreDuplicates: boolean;
+}
+
+export function readOptions(raw: IDataObject): TriggerOptions {
+	return {
+		fetchDetails: raw.fetchDetails !== false,
+		senders: Array.isArray(raw.senders) ? (raw.senders as string[]) : [...DEFAULT_SENDERS],
+		verifySourceIp: raw.verifySourceIp !== false,
+		extraAllowedIps: typeof raw.extraAllowedIps === 'string' ? raw.extraAllowedIps : '',
+		ignoreDuplicates: raw.ignoreDuplicates !== false,
+	};
+}
+
+/** Answer to a GET of the URL the seller pastes into Market (e.g. opened in a browser to check it). */
+export function setupInfo(): IDataObject {
+	return {
+		message:
+			'This is a Yandex Market Trigger of n8n. Paste this URL in the seller cabinet: Settings → API and modules → API notifications. Market sends its notifications to POST <this URL>/notification.',
+	};
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+export async function receiveNotification(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const startedAt = new Date();
+	if (this.getWebhookName() === 'setup') return { webhookResponse: setupInfo() };
+
+	const options = readOptions(this.getNodeParameter('options', {}) as IDataObject);
+	const node = this.getNode();
+
+	if (options.verifySourceIp) {
+		const request = this.getRequestObject();
+		const { ranges, invalid } = parseAllowList(options.extraAllowedIps);
+		if (invalid.length > 0) {
+			this.logger.warn(
+				`Yandex Market Trigger "${node.name}": Extra Allowed IPs has entries that are not IP addresses or CIDR ranges: ${invalid.join(', ')}`,
+			);
+		}
+		if (!isAllowedAddress(request.ip, ranges)) {
+			const forwarded = request.headers?.['x-forwarded-for'];
+			const message = rejectionMessage({
+				ip: request.ip,
+				ips: request.ips,
+				forwardedFor: Array.isArray(forwarded) ? forwarded.join(', ') : forwarded,
+			});
+			this.logger.warn(`Yandex Market Trigger "${node.name}": ${message}`);
+			return sendError(this, 403, 'UNKNOWN', message);
+		}
+	}
+
+	const parsed = parseNotification(this.getBodyData());
+	if (!parsed.ok) return sendError(this, 400, 'WRONG_EVENT_FORMAT', parsed.message);
+	if (parsed.type === 'PING') return { webhookResponse: okReply(startedAt) };
+
+	const type: EventType = parsed.type;
+	const notification = parsed.notification;
+	const workflowId = this.getWorkflow().id ?? '';
+	const detector = detectorFor(`${this.getMode()}|${workflowId}|${node.id ?? node.name}`);
+	const staticData = this.getWorkflowStaticData('node');
+	// Static data repeats what memory knows; see duplicates.ts for why every call writes it.
+	const persist = () => {
+		if (options.ignoreDuplicates) syncStored(staticData, detector.startedKeys());
+	};
+
+	const events = this.getNodeParameter('events', DEFAULT_EVENTS) as string[];
+	if (!events.includes(type)) {
+		persist();
+		return { webhookResponse: okReply(startedAt) };
+	}
+
+	// Claim the event before anything slow, so a second delivery arriving meanwhile waits.
+	const key = eventKey(type, notification);
+	let commit = () => {};
+	let release = () => {};
+	if (options.ignoreDuplicates) {
+		const stored = storedKeys(staticData)[key];
+		if (stored !== undefined) detector.remember(key, stored);
+		const claim = await detector.claim(key, timing.detailsTimeoutMs + 1000);
+		if (claim.status === 'duplicate') {
+			persist();
+			return { webhookResponse: okReply(startedAt) };
+		}
+		if (claim.status === 'busy') {
+			return sendError(
+				this,
+				500,
+				'UNKNOWN',
+				'The same event is being processed by an earlier delivery that has not finished yet; deliver it again later.',
+			);
+		}
+		commit = claim.commit;
+		release = claim.release;
+	}
+
+	let details: IDataObject = {};
+	try {
+		const businessId = notification.businessId as number;
+		const chatId = notification.chatId as number;
+		if (
+			type === 'CHAT_MESSAGE_SENT' &&
+			(options.fetchDetails || !allSendersAllowed(options.senders))
+		) {
+			// The notification does not say who wrote: the message does.
+			const message = await fetchMessage.call(
+				this,
+				businessId,
+				chatId,
+				notification.messageId as string,
+			);
+			if (!senderAllowed(message.sender, options.senders)) {
+				commit();
+				persist();
+				return { webhookResponse: okReply(startedAt) };
+			}
+			details = options.fetchDetails ? message : { sender: message.sender };
+		} else if (type === 'CHAT_CREATED' && options.fetchDetails) {
+			details = await fetchChat.call(this, businessId, chatId);
+		}
+	} catch (error) {
+		release();
+		const message = `Could not get the details of ${type} from Yandex Market: ${errorText(error)}. Market will deliver the notification again.`;
+		this.logger.warn(`Yandex Market Trigger "${node.name}": ${message}`);
+		return sendError(this, 500, 'UNKNOWN', message);
+	}
+
+	commit();
+	if (options.ignoreDuplicates) detector.markStarted(key);
+	persist();
+	const json: IDataObject = { ...notification, ...details, notification };
+	if (notification.businessId !== undefined) json.businessId = notification.businessId;
+	if (notification.chatId !== undefined) json.chatId = notification.chatId;
+	return { workflowData: [[{ json }]], webhookResponse: okReply(startedAt) };
+}

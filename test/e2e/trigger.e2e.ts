@@ -1,0 +1,448 @@
+/**
+ * The Yandex Market Trigger in a real n8n 2.41.1: the packed package, a published
+ * auto-reply workflow (trigger → Yandex Market node "We received your message"), and
+ * Market's notifications posted over HTTP to its production URL. n8n runs with
+ * N8N_PROXY_HOPS=1 (the harness's default) and every request carries X-Forwarded-For,
+ * so n8n sees the address in it: a Market address, or a foreign one.
+ *
+ * Every answer is checked against the notification spec's response schemas.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
+import { exchange, replyContract, specAvailable } from '../trigger/spec';
+import {
+	CREDENTIAL_TYPE,
+	N8nInstance,
+	N8nRestSession,
+	PACKAGE_NAME,
+	REPO_ROOT,
+	ensureN8n,
+	loadWorkflow,
+	packPackage,
+	type N8nRuntime,
+} from './harness';
+
+const WORKFLOW = loadWorkflow('trigger-auto-reply') as ReturnType<typeof loadWorkflow> & {
+	nodes: Array<{ name: string; type: string; webhookId?: string; parameters: Record<string, unknown> }>;
+	connections: Record<string, unknown>;
+};
+const TRIGGER_TYPE = `${PACKAGE_NAME}.yandexMarketTrigger`;
+const WEBHOOK_ID = WORKFLOW.nodes.find((n) => n.type === TRIGGER_TYPE)!.webhookId!;
+const SIM_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
+const OWNER = { email: 'owner@example.com', password: 'E2e-Owner-Pass-1', firstName: 'E2E', lastName: 'Owner' };
+const BUSINESS = 1001;
+const MARKET_IP = '5.45.207.10';
+const FOREIGN_IP = '203.0.113.7';
+const REPLY = 'We received your message';
+/** How long to wait before concluding that nothing was started. */
+const QUIET_MS = 1500;
+
+const contract = specAvailable() ? replyContract() : null;
+const log = (msg: string) => process.stderr.write(`[e2e trigger] ${msg}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let runtime: N8nRuntime;
+let sim: Simulator;
+let n8n: N8nInstance;
+let rest: N8nRestSession;
+let notificationUrl: string;
+let pasteUrl: string;
+
+interface Answer {
+	status: number;
+	body: any;
+	text: string;
+	ms: number;
+}
+
+/** POST <production URL>/notification, as Market does, through a proxy that says who called. */
+async function notify(body: unknown, options: { ip?: string | null; raw?: string; contentType?: string } = {}): Promise<Answer> {
+	const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
+	if (options.ip !== null) headers['x-forwarded-for'] = options.ip ?? MARKET_IP;
+	const started = performance.now();
+	const response = await fetch(notificationUrl, {
+		method: 'POST',
+		headers,
+		body: options.raw ?? JSON.stringify(body),
+	});
+	const text = await response.text();
+	const ms = performance.now() - started;
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// not JSON
+	}
+	return { status: response.status, body: parsed, text, ms };
+}
+
+/** The answer is one the notification spec allows (403 is not in the spec; its body is still the error shape). */
+function expectSpecAnswer(answer: Answer, request: unknown = { notificationType: 'PING' }) {
+	if (answer.status === 403) {
+		expect(answer.body).toEqual({ error: { type: 'UNKNOWN', message: expect.any(String) } });
+		return;
+	}
+	if (contract) {
+		expect(contract.validateResponse(exchange(request, answer.status, answer.body))).toEqual([]);
+	}
+}
+
+interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode: string;
+}
+
+async function executions(): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW.id }));
+	const response = await rest.request<{ data: { results: ExecutionSummary[] } }>('GET', `/rest/executions?filter=${filter}&limit=100`);
+	if (response.status !== 200) throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
+	return response.body.data.results;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${n8n.logTail(40)}`);
+		await sleep(100);
+	}
+}
+
+/** Waits until `count` executions exist and none is running; returns the new ones. */
+async function executionsAfter(before: number, count: number): Promise<ExecutionSummary[]> {
+	return await waitFor(`${count} new execution(s)`, async () => {
+		const all = await executions();
+		const fresh = all.length - before;
+		if (fresh > count) throw new Error(`expected ${count} new execution(s), got ${fresh}`);
+		if (fresh === count && all.every((e) => !['running', 'new', 'waiting'].includes(e.status))) {
+			return all.slice(0, fresh);
+		}
+		return undefined;
+	});
+}
+
+/** The trigger node's output item in one execution (run data is stored "flatted"). */
+async function triggerOutput(executionId: string): Promise<Record<string, any>> {
+	const response = await rest.request<{ data: { data: string } }>('GET', `/rest/executions/${executionId}`);
+	expect(response.status).toBe(200);
+	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as { parse: (s: string) => any };
+	const data = flatted.parse(response.body.data.data);
+	const runs = data.resultData.runData[WORKFLOW.nodes[0].name];
+	return runs[0].data.main[0][0].json;
+}
+
+function buyerMessage(chatId: number, text: string) {
+	const message = sim.addMessage(chatId, { message: text });
+	return {
+		message,
+		notification: {
+			notificationType: 'CHAT_MESSAGE_SENT',
+			chatId,
+			messageId: String(message.messageId),
+			businessId: BUSINESS,
+			sentAt: new Date().toISOString(),
+		},
+	};
+}
+
+const replies = (chatId: number) => sim.state.sentMessages.filter((m) => m.chatId === chatId);
+
+beforeAll(async () => {
+	runtime = ensureN8n();
+	const pack = packPackage();
+	expect(pack.files).toContain('dist/nodes/YandexMarketTrigger/YandexMarketTrigger.node.js');
+	sim = await startSimulator();
+	n8n = await N8nInstance.create({ runtime, logLevel: 'debug', removeOnDispose: !process.env.N8N_E2E_KEEP });
+	n8n.installPackage(pack);
+	await n8n.importCredentials([
+		{ ...SIM_CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url } },
+	]);
+	await n8n.importWorkflow(WORKFLOW);
+	await n8n.publishWorkflow(WORKFLOW.id);
+	log(`n8n ready in ${((await n8n.start()) / 1000).toFixed(1)} s`);
+	expect((await n8n.env()).N8N_PROXY_HOPS).toBe('1');
+	await n8n.setupOwner(OWNER);
+	rest = new N8nRestSession(n8n.baseUrl);
+	await rest.login(OWNER.email, OWNER.password);
+
+	pasteUrl = `${n8n.baseUrl}/webhook/${WEBHOOK_ID}`;
+	notificationUrl = `${pasteUrl}/notification`;
+	// Right after readiness a production webhook may answer 404 for a moment.
+	await waitFor('the production webhook', async () => ((await notify({ notificationType: 'PING' })).status === 200 ? true : undefined));
+}, 30 * 60_000);
+
+afterAll(async () => {
+	await n8n?.stop();
+	await sim?.close();
+	if (process.env.N8N_E2E_KEEP) log(`kept ${n8n?.userFolder} (log: ${n8n?.logFile})`);
+	await n8n?.dispose();
+}, 60_000);
+
+beforeEach(() => {
+	sim.reset();
+});
+
+describe('the trigger in n8n', () => {
+	test('n8n lists the node, and the URL to paste into Market is <production URL> without /notification', async () => {
+		const types = await rest.request<Array<{ name: string; group: string[]; webhooks?: Array<{ name: string }> }>>(
+			'GET',
+			'/types/nodes.json',
+		);
+		const trigger = types.body.find((t) => t.name === TRIGGER_TYPE);
+		expect(trigger).toBeDefined();
+		expect(trigger!.group).toEqual(['trigger']);
+
+		// The registered webhooks (what the editor shows as Production URL is the GET one).
+		const setup = await fetch(pasteUrl);
+		expect(setup.status).toBe(200);
+		expect(await setup.text()).toContain('/notification');
+		expect(n8n.logText()).not.toMatch(/Failed to load package|Skipping package/);
+	});
+
+	test('PING is answered by the node at once, with {version, name, time}, starting nothing', async () => {
+		const before = (await executions()).length;
+		const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
+		const times: number[] = [];
+		for (let i = 0; i < 20; i++) {
+			const sentAt = Date.now();
+			const answer = await notify({ notificationType: 'PING', time: new Date().toISOString() });
+			times.push(answer.ms);
+			expect(answer.status).toBe(200);
+			expect(answer.body).toEqual({ version, name: 'n8n-nodes-yandex-market', time: expect.any(String) });
+			expect(answer.body.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+			expect(Math.abs(Date.parse(answer.body.time) - sentAt)).toBeLessThan(2000);
+			expectSpecAnswer(answer);
+		}
+		const sorted = [...times].sort((a, b) => a - b);
+		const median = sorted[Math.floor(sorted.length / 2)];
+		log(
+			`PING round trip over HTTP: first ${times[0].toFixed(1)} ms, median ${median.toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (Market allows 1000 ms)`,
+		);
+		expect(sorted[sorted.length - 1]).toBeLessThan(1000);
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('a buyer message starts the workflow with the message text, and the reply reaches Market once', async () => {
+		const before = (await executions()).length;
+		const { message, notification } = buyerMessage(110, 'Здравствуйте! Когда привезут заказ?');
+		const answer = await notify(notification);
+		log(`buyer message answered in ${answer.ms.toFixed(1)} ms`);
+		expect(answer.status).toBe(200);
+		expect(answer.body).toMatchObject({ name: 'n8n-nodes-yandex-market' });
+		expectSpecAnswer(answer, notification);
+
+		const [execution] = await executionsAfter(before, 1);
+		expect(execution.status).toBe('success');
+		expect(execution.mode).toBe('webhook');
+		const output = await triggerOutput(execution.id);
+		expect(output).toMatchObject({
+			notificationType: 'CHAT_MESSAGE_SENT',
+			businessId: BUSINESS,
+			chatId: 110,
+			messageId: message.messageId,
+			sender: 'CUSTOMER',
+			message: 'Здравствуйте! Когда привезут заказ?',
+			notification,
+		});
+
+		await waitFor('the reply', () => (replies(110).length > 0 ? true : undefined));
+		await sleep(300);
+		expect(replies(110).map((m) => m.message)).toEqual([REPLY]);
+		const calls = sim.requests.map((r) => `${r.operationId} ${r.status}`);
+		expect(calls).toEqual(['getChatMessage 200', 'sendMessageToChat 200']);
+		expect(sim.requests.every((r) => r.headers['api-key'] === SIM_KEYS.communication)).toBe(true);
+	});
+
+	test("the store's own message (the reply itself) starts nothing: no loop", async () => {
+		const { notification } = buyerMessage(111, 'Есть размер M?');
+		const before = (await executions()).length;
+		expect((await notify(notification)).status).toBe(200);
+		await executionsAfter(before, 1);
+		await waitFor('the reply', () => (replies(111).length > 0 ? true : undefined));
+
+		// Market raises CHAT_MESSAGE_SENT for the reply as well (sender PARTNER).
+		const reply = sim.messagesOf(111).at(-1)!;
+		expect(reply).toMatchObject({ sender: 'PARTNER', message: REPLY });
+		const echo = { ...notification, messageId: String(reply.messageId), sentAt: new Date().toISOString() };
+		const answer = await notify(echo);
+		expect(answer.status).toBe(200);
+		expectSpecAnswer(answer, echo);
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before + 1);
+		expect(replies(111)).toHaveLength(1);
+	});
+
+	test('an event that is not selected gets 200 and starts nothing', async () => {
+		const before = (await executions()).length;
+		const created = { notificationType: 'CHAT_CREATED', chatId: 112, businessId: BUSINESS, createdAt: new Date().toISOString() };
+		const order = {
+			notificationType: 'ORDER_CREATED',
+			orderId: 7000112,
+			campaignId: 2001,
+			items: [{ offerId: 'SKU-1', count: 1 }],
+			createdAt: new Date().toISOString(),
+		};
+		for (const body of [created, order]) {
+			const answer = await notify(body);
+			expect(answer.status).toBe(200);
+			expectSpecAnswer(answer, body);
+		}
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('the same event delivered several times starts one run', async () => {
+		const before = (await executions()).length;
+		const { notification } = buyerMessage(113, 'Спасибо!');
+		// Two at once, then two more one after another.
+		const first = await Promise.all([notify(notification), notify({ ...notification })]);
+		const later = [await notify(notification), await notify(notification)];
+		for (const answer of [...first, ...later]) {
+			expect(answer.status).toBe(200);
+			expectSpecAnswer(answer, notification);
+		}
+		await executionsAfter(before, 1);
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before + 1);
+		expect(replies(113)).toHaveLength(1);
+		expect(sim.requests.filter((r) => r.operationId === 'getChatMessage')).toHaveLength(1);
+	});
+
+	test('a malformed body gets 400 WRONG_EVENT_FORMAT and starts nothing', async () => {
+		const before = (await executions()).length;
+		const bodies: unknown[] = [
+			{},
+			[],
+			'just text',
+			{ notificationType: 'CHAT_DELETED', chatId: 101, businessId: BUSINESS },
+			{ notificationType: 'CHAT_MESSAGE_SENT', chatId: 101, businessId: BUSINESS, sentAt: new Date().toISOString() },
+			{ notificationType: 'CHAT_MESSAGE_SENT', chatId: 'x', messageId: '1', businessId: BUSINESS, sentAt: new Date().toISOString() },
+			{ notificationType: 'CHAT_MESSAGE_SENT', chatId: 101, messageId: '1', businessId: BUSINESS, sentAt: 'yesterday' },
+		];
+		for (const body of bodies) {
+			const answer = await notify(body);
+			expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+			expect(answer.body).toEqual({ error: { type: 'WRONG_EVENT_FORMAT', message: expect.any(String) } });
+			expectSpecAnswer(answer, body);
+		}
+		// Plain text is refused the same way.
+		const text = await notify(undefined, { raw: 'hello', contentType: 'text/plain' });
+		expect(text.status).toBe(400);
+		expect(text.body.error.type).toBe('WRONG_EVENT_FORMAT');
+
+		// JSON that does not parse never reaches the node: n8n answers it itself.
+		const broken = await notify(undefined, { raw: '{"notificationType": "PING",' });
+		log(`unparsable JSON: n8n answered ${broken.status} ${broken.text.slice(0, 200)}`);
+		expect(broken.status).toBeGreaterThanOrEqual(400);
+		expect(broken.status).toBeLessThan(500);
+
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('a foreign address gets 403 and starts nothing', async () => {
+		const before = (await executions()).length;
+		const { notification } = buyerMessage(114, 'hi');
+		for (const ip of [FOREIGN_IP, '5.45.207.128', '141.8.143.1']) {
+			const answer = await notify(notification, { ip });
+			expect(answer.status).toBe(403);
+			expectSpecAnswer(answer);
+			expect(answer.body.error.message).toContain(ip);
+			expect(answer.body.error.message).toContain('N8N_PROXY_HOPS');
+		}
+		// A caller that puts a Market address first: with one trusted proxy, n8n takes the
+		// address the proxy appended (the last one).
+		const spoofed = await notify(notification, { ip: `${MARKET_IP}, ${FOREIGN_IP}` });
+		expect(spoofed.status).toBe(403);
+		// No proxy header at all: the caller is 127.0.0.1.
+		const direct = await notify(notification, { ip: null });
+		expect(direct.status).toBe(403);
+		const ping = await notify({ notificationType: 'PING' }, { ip: FOREIGN_IP });
+		expect(ping.status).toBe(403);
+
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+		expect(sim.requests).toHaveLength(0);
+
+		// The same notification from Market's address (behind a chain of proxies) is accepted.
+		const accepted = await notify(notification, { ip: `${FOREIGN_IP}, 141.8.142.5` });
+		expect(accepted.status).toBe(200);
+		await executionsAfter(before, 1);
+	});
+
+	test('when Market cannot give the message, the answer is 500 and the redelivery is processed', async () => {
+		const before = (await executions()).length;
+		const { notification } = buyerMessage(115, 'Алло');
+		sim.failNext('getChatMessage', 503);
+		const failed = await notify(notification);
+		expect(failed.status).toBe(500);
+		expect(failed.body).toEqual({ error: { type: 'UNKNOWN', message: expect.stringContaining('503') } });
+		expectSpecAnswer(failed, notification);
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+
+		const redelivered = await notify(notification);
+		expect(redelivered.status).toBe(200);
+		await executionsAfter(before, 1);
+		await waitFor('the reply', () => (replies(115).length > 0 ? true : undefined));
+		expect(replies(115)).toHaveLength(1);
+	});
+
+	test('a redelivery after n8n restarts still starts nothing (static data)', async () => {
+		const { notification } = buyerMessage(116, 'Добрый день');
+		const before = (await executions()).length;
+		expect((await notify(notification)).status).toBe(200);
+		await executionsAfter(before, 1);
+		await waitFor('the reply', () => (replies(116).length > 0 ? true : undefined));
+		// n8n 2.41 drops static data changes of a webhook call that starts an execution; the
+		// next call that starts nothing saves them. In an auto-reply workflow that is Market's
+		// report of the reply itself.
+		const reply = sim.messagesOf(116).at(-1)!;
+		const echo = { ...notification, messageId: String(reply.messageId), sentAt: new Date().toISOString() };
+		expect((await notify(echo)).status).toBe(200);
+
+		await n8n.stop();
+		log(`n8n restarted in ${((await n8n.start()) / 1000).toFixed(1)} s`);
+		await rest.login(OWNER.email, OWNER.password);
+		await waitFor('the production webhook', async () => ((await notify({ notificationType: 'PING' })).status === 200 ? true : undefined));
+
+		const again = await notify(notification);
+		expect(again.status).toBe(200);
+		await sleep(QUIET_MS);
+		if (n8n.major < 2) {
+			// Measured with n8n 1.123.81: static data changed in webhook() is never saved, so
+			// only memory deduplicates there, and a restart forgets.
+			log('n8n 1.x keeps no static data from webhook(): the redelivery after the restart ran again');
+			expect((await executions()).length).toBe(before + 2);
+			return;
+		}
+		expect((await executions()).length).toBe(before + 1);
+		expect(replies(116)).toHaveLength(1);
+	});
+
+	test('the API key shows up nowhere in what n8n logged', () => {
+		expect(n8n.logText()).not.toContain(SIM_KEYS.communication);
+	});
+});
+
+describe('examples/auto-reply.json', () => {
+	test('is this workflow, importable as it is', async () => {
+		const example = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', 'auto-reply.json'), 'utf8')) as {
+			nodes: Array<{ name: string; type: string; parameters: unknown; webhookId?: string }>;
+			connections: unknown;
+		};
+		const working = example.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
+		expect(working.map((n) => [n.name, n.type, n.parameters])).toEqual(
+			WORKFLOW.nodes.map((n) => [n.name, n.type, n.parameters]),
+		);
+		expect(example.connections).toEqual(WORKFLOW.connections);
+		await n8n.importWorkflow(path.join(REPO_ROOT, 'examples', 'auto-reply.json'));
+	});
+});
