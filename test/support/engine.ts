@@ -97,7 +97,8 @@ const inputNodeType: INodeType = {
 	},
 };
 
-class TestCredentialsHelper extends ICredentialsHelper {
+/** A credentials store of one credential, applied to requests as n8n's CredentialsHelper does. */
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly types: Record<string, ICredentialType>,
 		private readonly data: () => ICredentialDataDecryptedObject,

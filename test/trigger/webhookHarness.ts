@@ -8,13 +8,10 @@
 import { WebhookContext } from 'n8n-core';
 import {
 	Expression,
-	ICredentialsHelper,
 	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
-	type ICredentials,
 	type IDataObject,
-	type IHttpRequestOptions,
 	type INode,
 	type INodeParameters,
 	type INodeType,
@@ -25,6 +22,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { YandexMarketApi } from '../../credentials/YandexMarketApi.credentials';
+import { TestCredentialsHelper } from '../support/engine';
 import { YandexMarketTrigger } from '../../nodes/YandexMarketTrigger/YandexMarketTrigger.node';
 
 export const TRIGGER_TYPE = 'n8n-nodes-yandex-market.yandexMarketTrigger';
@@ -36,61 +34,6 @@ const nodeTypes: INodeTypes = {
 	getByNameAndVersion: () => nodeType,
 	getKnownTypes: () => ({}),
 } as unknown as INodeTypes;
-
-class CredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
-		super();
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	// A generic `authenticate`: each `={{$credentials.x}}` resolved and set on the request.
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		_type: string,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		const auth = credentialType.authenticate;
-		for (const [outer, entries] of Object.entries(auth.properties)) {
-			const target = ((requestOptions as unknown as IDataObject)[outer] ??= {}) as IDataObject;
-			for (const [name, template] of Object.entries(entries as IDataObject)) {
-				const field = /\$credentials\.(\w+)/.exec(String(template))?.[1] ?? '';
-				target[name] = String(credentials[field] ?? '');
-			}
-		}
-		return requestOptions;
-	}
-
-	async preAuthentication() {
-		return undefined;
-	}
-
-	async runPreAuthentication() {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<ICredentials> {
-		throw new Error('not used');
-	}
-
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		return { ...this.data };
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties() {
-		return credentialType.properties;
-	}
-}
 
 /** What the node answered, as the HTTP client would see it. */
 export interface Answer {
@@ -191,7 +134,10 @@ export class TriggerUnderTest {
 			(w) => w.name === (method === 'GET' ? 'setup' : 'default'),
 		)!;
 		const additionalData = {
-			credentialsHelper: new CredentialsHelper(this.credentials),
+			credentialsHelper: new TestCredentialsHelper(
+				{ yandexMarketApi: credentialType },
+				() => ({ ...this.credentials }),
+			),
 			httpRequest: request,
 			httpResponse: response,
 			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
