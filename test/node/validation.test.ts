@@ -127,3 +127,29 @@ describe('bad input is refused before any request', () => {
 		);
 	});
 });
+
+describe('what n8n itself refuses before the node runs', () => {
+	it('an empty text typed into the node gets the node\'s own message with the limits', async () => {
+		const result = await run(sim(), {
+			resource: 'message',
+			operation: 'send',
+			businessId: business,
+			chatId: byId(102),
+			text: '',
+		});
+		expect(result.error?.message).toMatch(/Message text is empty; Yandex Market accepts 1–4096/);
+		expect(sim().requests).toEqual([]);
+	});
+
+	it('a chat ID typed "By ID" that is not a number names the field', async () => {
+		const result = await run(sim(), {
+			resource: 'message',
+			operation: 'send',
+			businessId: business,
+			chatId: byId('abc'),
+			text: 'hi',
+		}).catch((error: Error) => ({ error, items: [] }));
+		expect(result.error?.message).toMatch(/Chat ID \(chatId\) must be a whole number of 1 or more/);
+		expect(sim().requests).toEqual([]);
+	});
+});

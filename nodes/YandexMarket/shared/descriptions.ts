@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const wholeNumber = [
+/** The editor's check of an ID typed "By ID"; the node checks again at run time (expressions). */
+const wholeNumber = (label: string, field: string) => [
 	{
 		type: 'regex' as const,
 		properties: {
 			regex: '^\\s*[1-9][0-9]*\\s*$',
-			errorMessage: 'Enter a whole number of 1 or more',
+			errorMessage: `${label} (${field}) must be a whole number of 1 or more`,
 		},
 	},
 ];
@@ -31,7 +32,7 @@ export const businessIdLocator: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 123456',
-			validation: wholeNumber,
+			validation: wholeNumber('Business ID', 'businessId'),
 		},
 	],
 };
@@ -56,7 +57,7 @@ export const chatIdLocator: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 5678',
-			validation: wholeNumber,
+			validation: wholeNumber('Chat ID', 'chatId'),
 		},
 	],
 	routing: { send: { type: 'query', property: 'chatId' } },

@@ -55,7 +55,8 @@ export const messageSendDescription: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 4 },
 		default: '',
-		required: true,
+		// Not `required`: n8n would then stop the run with a bare "Text is required"; the
+		// node's own check says what Market accepts (1–4096 characters).
 		displayOptions: { show },
 		description: `The message to the buyer, ${LIMITS.messageMinChars}–${LIMITS.messageMaxChars} characters`,
 		routing: { send: { type: 'body', property: 'message' } },
