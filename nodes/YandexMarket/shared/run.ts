@@ -130,15 +130,11 @@ function remember(key: string, items: INodeExecutionData[]) {
 function deliveryKeyOf(context: IExecuteSingleFunctions, request: PreparedRequest): string {
 	const itemIndex = context.getItemIndex();
 	const runIndex = context.getWorkflowDataProxy(itemIndex).$runIndex;
+	// A file's multipart body has a random boundary, so a file is known by what `sent` says of it.
+	const payload = request.sent ?? (Buffer.isBuffer(request.body) ? undefined : request.body);
 	const content = createHash('sha256')
 		.update(`${request.url}?${JSON.stringify(request.qs)}`)
-		.update(
-			Buffer.isBuffer(request.body)
-				? request.sent
-					? JSON.stringify(request.sent)
-					: ''
-				: JSON.stringify(request.body ?? null),
-		)
+		.update(JSON.stringify(payload ?? null))
 		.digest('hex');
 	return [context.getExecutionId(), context.getNode().id, runIndex, itemIndex, content].join('|');
 }
