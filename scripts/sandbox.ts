@@ -23,8 +23,13 @@ export const SANDBOX_OWNER = {
 
 export const SANDBOX_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
 
-/** Example workflows of test/e2e/workflows/ that make sense to try by hand. */
-export const EXAMPLE_WORKFLOWS = ['reply-waiting', 'send-file', 'other-operations'] as const;
+/**
+ * Example workflows of test/e2e/workflows/ that make sense to try by hand; their
+ * nodes name SANDBOX_CREDENTIAL by id. The trigger's is left unpublished: the
+ * editor shows its Production URL anyway (what `npm run screenshot` pictures),
+ * and nothing should answer on it until someone publishes it on purpose.
+ */
+export const EXAMPLE_WORKFLOWS = ['reply-waiting', 'send-file', 'other-operations', 'trigger-auto-reply'] as const;
 
 export interface SandboxOptions {
 	/** n8n's port; a free one when omitted. */

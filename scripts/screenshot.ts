@@ -6,7 +6,10 @@
  * through the editor's sign-in form, opens the example workflow, double-clicks
  * the Yandex Market node, runs it once ("Execute step", against the simulator)
  * and saves the panel as docs/yandex-market-node.png (1400×900). The canvas of
- * the workflow goes to docs/yandex-market-workflow.png.
+ * the workflow goes to docs/yandex-market-workflow.png. Then it opens the
+ * auto-reply workflow's Yandex Market Trigger with "Webhook URLs" expanded on
+ * Production URL (the address a seller pastes into the Market seller cabinet)
+ * and saves docs/yandex-market-trigger.png (1400×900).
  *
  * Installs Debian's `chromium` with apt-get when /usr/bin/chromium is missing
  * (needs root). CHROMIUM=/path/to/chromium uses another binary.
@@ -26,6 +29,12 @@ const HEIGHT = 900;
 /** The workflow and node shown. */
 const WORKFLOW = 'reply-waiting';
 const NODE_NAME = 'Chats waiting for us';
+const TRIGGER_OUTPUT = path.join(REPO_ROOT, 'docs', 'yandex-market-trigger.png');
+/** The workflow whose trigger is shown (its trigger node is found by type). */
+const TRIGGER_WORKFLOW = 'trigger-auto-reply';
+const TRIGGER_TYPE = 'n8n-nodes-yandex-market.yandexMarketTrigger';
+/** How much wider the parameter panel is made for the trigger, so its URL fits on one line. */
+const TRIGGER_PANEL_WIDEN = 100;
 const DEBUG = Boolean(process.env.SCREENSHOT_DEBUG);
 
 const log = (message: string) => process.stderr.write(`[screenshot] ${message}\n`);
@@ -201,6 +210,27 @@ class Cdp {
 		);
 	}
 
+	/** Presses the left button at `from`, moves to `to` in steps (the editor's resizers follow mousemove), releases. */
+	async drag(from: { x: number; y: number }, to: { x: number; y: number }, steps = 5): Promise<void> {
+		await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: from.x, y: from.y });
+		await this.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: from.x, y: from.y, button: 'left', clickCount: 1 });
+		for (let step = 1; step <= steps; step++) {
+			const x = from.x + ((to.x - from.x) * step) / steps;
+			const y = from.y + ((to.y - from.y) * step) / steps;
+			await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y, button: 'left', buttons: 1 });
+		}
+		await this.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: to.x, y: to.y, button: 'left', clickCount: 1 });
+	}
+
+	/** Removes what would cover the picture: toasts, the focus ring, hover tooltips. */
+	async tidy(): Promise<void> {
+		// Toasts ("Node executed successfully") would cover the output.
+		await this.evaluate(`document.querySelectorAll('.el-notification').forEach((toast) => toast.remove())`);
+		await this.evaluate(`document.activeElement && document.activeElement.blur && document.activeElement.blur()`);
+		await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: 5, y: HEIGHT - 5 });
+		await sleep(500);
+	}
+
 	close(): void {
 		this.socket.close();
 	}
@@ -282,13 +312,11 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
 			log('warning: the node showed no output after "Execute step"; saving the parameters anyway');
 		}
 		await sleep(1500);
-		// Toasts ("Node executed successfully") would cover the output.
-		await cdp.evaluate(`document.querySelectorAll('.el-notification').forEach((toast) => toast.remove())`);
-		await cdp.evaluate(`document.activeElement && document.activeElement.blur && document.activeElement.blur()`);
-		await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: 5, y: HEIGHT - 5 });
-		await sleep(500);
+		await cdp.tidy();
 		await cdp.screenshot(OUTPUT);
 		log(`saved ${path.relative(REPO_ROOT, OUTPUT)} (${WIDTH}×${HEIGHT})`);
+
+		await screenshotTrigger(cdp, base, debugShot);
 	} catch (error) {
 		if (cdp) {
 			const failure = path.join(tmpdir(), 'ym-screenshot-failure.png');
@@ -302,6 +330,81 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
 		await new Promise((resolve) => (browser.process.exitCode !== null ? resolve(null) : browser.process.once('exit', resolve)));
 		rmSync(browser.profile, { recursive: true, force: true });
 	}
+}
+
+/**
+ * The trigger's panel with "Webhook URLs" open on Production URL: the address to
+ * paste into the seller cabinet, the notice under it, then Events and Options.
+ * The URL is checked to be `<n8n>/webhook/<webhookId>` (no /notification).
+ */
+async function screenshotTrigger(cdp: Cdp, base: string, debugShot: (name: string) => Promise<void>): Promise<void> {
+	const workflow = loadWorkflow(TRIGGER_WORKFLOW) as ReturnType<typeof loadWorkflow> & {
+		nodes: Array<{ name: string; type: string; webhookId?: string }>;
+	};
+	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
+	if (!trigger?.webhookId) throw new Error(`${TRIGGER_WORKFLOW}.json has no ${TRIGGER_TYPE} node with a webhookId`);
+	const productionUrl = `${base}/webhook/${trigger.webhookId}`;
+
+	log(`opening workflow "${workflow.name}"`);
+	await cdp.navigate(`${base}/workflow/${workflow.id}`);
+	await cdp.waitFor('the canvas', `document.querySelectorAll('[data-test-id="canvas-node"]').length > 0`);
+	await sleep(1000);
+	const node = await cdp.centerOf(`[data-test-id="canvas-node"][data-node-name=${JSON.stringify(trigger.name)}]`);
+	log(`opening trigger "${trigger.name}"`);
+	await cdp.click(node.x, node.y, 2);
+	await cdp.waitFor(
+		'the trigger\'s parameters to render',
+		`!!document.querySelector('[data-test-id="node-parameters"] [data-test-id="parameter-input-events"]') &&
+			!!document.querySelector('[data-test-id="node-parameters"] [data-test-id="node-credentials-select"]')`,
+	);
+	await sleep(1000);
+	await debugShot('trigger-ndv');
+
+	// The section starts collapsed; its headline (no test id in n8n 2.41) toggles it.
+	const headline = await cdp.centerOf('[data-test-id="node-parameters"] .webhooks .headline');
+	await cdp.click(headline.x, headline.y);
+	const production = await cdp.centerOf('[data-test-id="radio-button-production"]');
+	await cdp.click(production.x, production.y);
+	const shown = await cdp.waitFor<string>(
+		'the Production URL',
+		`(() => {
+			const selected = document.querySelector('[data-test-id="radio-button-production"][aria-checked="true"]');
+			const url = document.querySelector('[data-test-id="node-parameters"] .webhooks .webhook-url');
+			return selected && url ? url.textContent.trim() : '';
+		})()`,
+	);
+	if (shown !== productionUrl) throw new Error(`the editor shows ${shown} as Production URL, expected ${productionUrl}`);
+	log(`Production URL: ${shown}`);
+	await debugShot('trigger-webhooks');
+
+	// At the default width the URL wraps in the middle of the id; widening the
+	// parameter panel by dragging its right edge keeps it on one line.
+	const edge = await cdp.evaluate<{ x: number; y: number } | null>(
+		`(() => {
+			const handles = [...document.querySelectorAll('[data-test-id="ndv"] [data-test-id="resize-handle"]')]
+				.map((handle) => handle.getBoundingClientRect())
+				.filter((r) => r.width && r.height);
+			const right = handles.sort((a, b) => b.x - a.x)[0];
+			return right ? { x: right.x + right.width / 2, y: right.y + right.height / 2 } : null;
+		})()`,
+	);
+	if (edge) {
+		await cdp.drag(edge, { x: edge.x + TRIGGER_PANEL_WIDEN, y: edge.y });
+		await sleep(500);
+	}
+	const lines = await cdp.evaluate<number>(
+		`(() => {
+			const url = document.querySelector('[data-test-id="node-parameters"] .webhooks .webhook-url');
+			const range = document.createRange();
+			range.selectNodeContents(url);
+			return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+		})()`,
+	);
+	if (lines > 1) log(`note: the Production URL wraps onto ${lines} lines in the picture`);
+
+	await cdp.tidy();
+	await cdp.screenshot(TRIGGER_OUTPUT);
+	log(`saved ${path.relative(REPO_ROOT, TRIGGER_OUTPUT)} (${WIDTH}×${HEIGHT})`);
 }
 
 async function main(): Promise<void> {
