@@ -18,6 +18,7 @@ module.exports = {
 	testMatch: ['<rootDir>/test/**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/e2e/'],
 	setupFiles: ['<rootDir>/test/support/env.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/support/limits.ts'],
 	reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 	transform: {
 		// test/tsconfig.json sets isolatedModules, so ts-jest only transpiles (fast);

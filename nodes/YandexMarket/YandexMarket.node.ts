@@ -3,6 +3,7 @@ import { getBusinesses } from './listSearch/getBusinesses';
 import { getChats } from './listSearch/getChats';
 import { chatDescription } from './resources/chat';
 import { messageDescription } from './resources/message';
+import { maxRateLimitWait } from './shared/descriptions';
 
 export class YandexMarket implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,8 +21,8 @@ export class YandexMarket implements INodeType {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: 'yandexMarketApi', required: true }],
-		// Each operation's routing hands its request to shared/run.ts, which sends it
-		// through shared/transport.ts (signing, parallel limit, error mapping).
+		// Each operation's routing hands its request to shared/run.ts, which sends it with
+		// n8n's routing request through shared/transport.ts (signing, limits, retries, errors).
 		requestDefaults: {
 			baseURL: '={{$credentials.baseUrl}}',
 			headers: { Accept: 'application/json' },
@@ -40,6 +41,7 @@ export class YandexMarket implements INodeType {
 			},
 			...chatDescription,
 			...messageDescription,
+			maxRateLimitWait,
 		],
 	};
 

@@ -1,9 +1,10 @@
 /**
  * What a notification only points to: the message of CHAT_MESSAGE_SENT and the chat of
- * CHAT_CREATED. Fetched through the action node's transport (marketRequest), which signs
- * the request, keeps Market's per-business parallel limit and maps errors without the key.
+ * CHAT_CREATED. Fetched through the shared transport (marketRequest), which signs the
+ * request, keeps Market's limits, retries reads and maps errors without the key.
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { MarketMethod } from '../YandexMarket/shared/constants';
 import { marketRequest } from '../YandexMarket/shared/transport';
 
 /**
@@ -21,27 +22,6 @@ export const SENDERS = ['CUSTOMER', 'PARTNER', 'MARKET', 'SUPPORT'] as const;
 export type Sender = (typeof SENDERS)[number];
 export const DEFAULT_SENDERS: Sender[] = ['CUSTOMER'];
 
-export class DetailsTimeoutError extends Error {
-	constructor(what: string, ms: number) {
-		super(`Yandex Market did not send ${what} within ${ms / 1000} s`);
-	}
-}
-
-/** Resolves like `promise`, or rejects with DetailsTimeoutError after `ms`. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<never>((_, reject) => {
-				timer = setTimeout(() => reject(new DetailsTimeoutError(what, ms)), ms);
-			}),
-		]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
-
 function resultOf(body: IDataObject): IDataObject {
 	const result = body.result;
 	return typeof result === 'object' && result !== null && !Array.isArray(result)
@@ -49,41 +29,77 @@ function resultOf(body: IDataObject): IDataObject {
 		: {};
 }
 
-/** GET /v2/businesses/{businessId}/chats/message: text, sender, files (ChatMessageDTO). */
+/** Whether Market refused over a limit (after the transport's own short waits). */
+function overLimit(error: unknown): boolean {
+	return String((error as { httpCode?: unknown })?.httpCode) === '420';
+}
+
+/**
+ * The message (ChatMessageDTO: text, sender, files). Two methods serve it: getChatHistory
+ * with `messageIdFrom` = the message and `limit` 1 (10,000 requests an hour) and
+ * getChatMessage (1,000 an hour). History is asked first; when its quota is spent the
+ * message is read from the other, so that a notification fails only with both spent.
+ */
 export async function fetchMessage(
 	this: IWebhookFunctions,
 	businessId: number,
 	chatId: number,
 	messageId: string | number,
-	timeoutMs = timing.detailsTimeoutMs,
+	budgetMs = timing.detailsTimeoutMs,
 ): Promise<IDataObject> {
-	const request = marketRequest.call(this, {
-		method: 'GET',
-		url: `/v2/businesses/${businessId}/chats/message`,
-		qs: { chatId, messageId },
-		businessId,
-		timeout: timeoutMs,
-	});
-	return resultOf(
-		(await withTimeout(request, timeoutMs, `message ${messageId} of chat ${chatId}`)).body,
-	);
+	// No waiting for an hourly reset here: Market would give up on the answer first.
+	const common = { businessId, deadline: Date.now() + budgetMs, maxRateLimitWaitMs: 0 };
+	const methods: MarketMethod[] = ['getChatHistory', 'getChatMessage'];
+	let lastError: unknown;
+	for (const method of methods) {
+		try {
+			if (method === 'getChatHistory') {
+				const { body } = await marketRequest.call(this, {
+					...common,
+					operationId: method,
+					method: 'POST',
+					url: `/v2/businesses/${businessId}/chats/history`,
+					qs: { chatId, limit: 1 },
+					body: { messageIdFrom: Number(messageId) },
+				});
+				const [first] = (resultOf(body).messages as IDataObject[] | undefined) ?? [];
+				// Not there (deleted, or history lags): the message method says what Market knows.
+				if (first && String(first.messageId) === String(messageId)) return first;
+				continue;
+			}
+			const { body } = await marketRequest.call(this, {
+				...common,
+				operationId: method,
+				method: 'GET',
+				url: `/v2/businesses/${businessId}/chats/message`,
+				qs: { chatId, messageId },
+			});
+			return resultOf(body);
+		} catch (error) {
+			if (!overLimit(error)) throw error;
+			lastError = error;
+		}
+	}
+	throw lastError;
 }
 
-/** GET /v2/businesses/{businessId}/chat: context (order/return, customer), type, status (ChatFullDTO). */
+/** GET /v2/businesses/{businessId}/chat (getChat): context (order/return, customer), type, status (ChatFullDTO). */
 export async function fetchChat(
 	this: IWebhookFunctions,
 	businessId: number,
 	chatId: number,
-	timeoutMs = timing.detailsTimeoutMs,
+	budgetMs = timing.detailsTimeoutMs,
 ): Promise<IDataObject> {
-	const request = marketRequest.call(this, {
+	const { body } = await marketRequest.call(this, {
+		operationId: 'getChat',
 		method: 'GET',
 		url: `/v2/businesses/${businessId}/chat`,
 		qs: { chatId },
 		businessId,
-		timeout: timeoutMs,
+		deadline: Date.now() + budgetMs,
+		maxRateLimitWaitMs: 0,
 	});
-	return resultOf((await withTimeout(request, timeoutMs, `chat ${chatId}`)).body);
+	return resultOf(body);
 }
 
 /** Whether a message's sender is one the seller wants: `senders` empty means everyone. */

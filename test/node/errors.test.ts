@@ -39,11 +39,14 @@ describe('Market errors reach the user as readable n8n errors', () => {
 		expect(result.error?.httpCode).toBe('404');
 	});
 
-	it('an exhausted quota: 420, saying until when', async () => {
+	it('an hourly quota spent for longer than the wait ceiling: 420 naming the method, its limit and the reset; nothing sent', async () => {
 		sim().setQuota('sendMessageToChat', 0);
 		const result = await run(sim(), send);
-		expect(result.error?.message).toMatch(/Yandex Market answered 420/);
-		expect(result.error?.description).toMatch(/used up until \w{3}, \d{2} \w{3} \d{4}/);
+		expect(result.error?.message).toMatch(
+			/hourly limit for sendMessageToChat \(1,000 requests per hour for business \d+\) is used up until \w{3}, \d{2} \w{3} \d{4} [\d:]+ GMT; nothing was sent/,
+		);
+		expect(result.error?.httpCode).toBe('420');
+		expect(sim().state.sentMessages).toHaveLength(0);
 	});
 
 	it('an unreachable Market: names the address, not the key', async () => {

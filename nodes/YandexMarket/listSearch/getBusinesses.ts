@@ -11,6 +11,9 @@ export async function getBusinesses(
 ): Promise<INodeListSearchResult> {
 	const page = paginationToken ? Number(paginationToken) : 1;
 	const { body } = await marketRequest.call(this, {
+		// Someone is waiting in the editor: a spent quota fails soon rather than after a minute.
+		maxRateLimitWaitMs: 10_000,
+		operationId: 'getCampaigns',
 		method: 'GET',
 		url: '/v2/campaigns',
 		qs: { page, pageSize: PAGE_SIZE },

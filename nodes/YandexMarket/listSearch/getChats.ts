@@ -19,6 +19,9 @@ export async function getChats(
 	const qs: IDataObject = { limit: LIMITS.chatsPageMax };
 	if (paginationToken) qs.pageToken = paginationToken;
 	const { body } = await marketRequest.call(this, {
+		// Someone is waiting in the editor: a spent quota fails soon rather than after a minute.
+		maxRateLimitWaitMs: 10_000,
+		operationId: 'getChats',
 		method: 'POST',
 		url: `/v2/businesses/${businessId}/chats`,
 		qs,

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_S } from './constants';
 
 /** The editor's check of an ID typed "By ID"; the node checks again at run time (expressions). */
 const wholeNumber = (label: string, field: string) => [
@@ -90,3 +91,14 @@ export function returnAllAndLimit(
 		},
 	];
 }
+
+/** How long an item may wait for a spent hourly quota of Market to reset, on every operation. */
+export const maxRateLimitWait: INodeProperties = {
+	displayName: 'Max Wait on Rate Limit (Seconds)',
+	name: 'maxRateLimitWait',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
+	description:
+		"When Market's hourly limit for a method is used up, the node waits up to this long for it to reset and then goes on; past it the item fails and nothing is sent. 0 fails at once. Short waits for Market's 4-requests-at-a-time limit are always made.",
+};

@@ -1,4 +1,5 @@
 import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
+import { MARKET_METHODS, type MarketMethod } from './constants';
 
 export interface MarketErrorEntry {
 	code: string;
@@ -16,11 +17,6 @@ function marketErrors(body: unknown): MarketErrorEntry[] {
 		}));
 }
 
-function header(headers: IDataObject, name: string): string | undefined {
-	const value = headers[name.toLowerCase()] ?? headers[name];
-	return value === undefined ? undefined : String(value);
-}
-
 /** The fix, in the message itself, for the statuses a seller can fix. */
 const SHORT_HINTS: Record<number, string> = {
 	401: 'check the API key in the credential',
@@ -28,7 +24,7 @@ const SHORT_HINTS: Record<number, string> = {
 };
 
 /** What a seller should do about each status, in their terms. */
-function hintFor(status: number, headers: IDataObject): string {
+function hintFor(status: number): string {
 	switch (status) {
 		case 400:
 			return 'Market refused the request as invalid. Check the IDs and values in the node.';
@@ -38,10 +34,8 @@ function hintFor(status: number, headers: IDataObject): string {
 			return 'The API key has no access to this: it needs the "communication" scope (or "all-methods"; "all-methods:read-only" can only read), and the business ID must be one the key belongs to.';
 		case 404:
 			return 'Market does not know this business, chat or message. Check the IDs.';
-		case 420: {
-			const until = header(headers, 'X-RateLimit-Resource-Until');
-			return `Market's request limit for this method is used up${until ? ` until ${until}` : ''}. Wait, or spread the work out.`;
-		}
+		case 420:
+			return "Market refused the request over its limits: at most 4 requests at a time per business, across all of the seller's tools. The node kept retrying within its limits; spread the work out.";
 		default:
 			return status >= 500
 				? 'Market had a problem on its side. Try again later.'
@@ -58,7 +52,7 @@ export function marketApiError(
 	node: INode,
 	statusCode: number,
 	body: unknown,
-	headers: IDataObject,
+	_headers: IDataObject,
 	itemIndex?: number,
 ): NodeApiError {
 	const errors = marketErrors(body);
@@ -72,23 +66,161 @@ export function marketApiError(
 	};
 	return new NodeApiError(node, response, {
 		message,
-		description: hintFor(statusCode, headers),
+		description: hintFor(statusCode),
 		httpCode: String(statusCode),
 		itemIndex,
 	});
 }
 
+const NETWORK_CODES = [
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+] as const;
+
+/** Codes after which the request certainly did not reach Market: repeating it is safe, sends too. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const IN_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host name lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	ECONNRESET: 'connection dropped',
+	EPIPE: 'connection dropped',
+	ETIMEDOUT: 'no answer within the timeout',
+	ECONNABORTED: 'no answer within the timeout',
+	ESOCKETTIMEDOUT: 'no answer within the timeout',
+};
+
+/** The network code of a failed request, looked for in the error and its causes. */
+export function networkCode(cause: unknown): string | undefined {
+	let current = cause as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		const code = typeof current.code === 'string' ? current.code.toUpperCase() : '';
+		if ((NETWORK_CODES as readonly string[]).includes(code)) return code;
+		const message = typeof current.message === 'string' ? current.message : '';
+		if (/timeout/i.test(message)) return 'ETIMEDOUT';
+		const named = NETWORK_CODES.find((c) => message.toUpperCase().includes(c));
+		if (named) return named;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+export function certainlyNotSent(cause: unknown): boolean {
+	const code = networkCode(cause);
+	return code !== undefined && NOT_SENT.has(code);
+}
+
+/** Why a request got no answer, in words (n8n rewrites messages that carry the raw codes). */
+export function failureInWords(cause: unknown): string {
+	const code = networkCode(cause);
+	return code ? IN_WORDS[code] : 'no answer';
+}
+
 /** A request that never got an answer (DNS, refused connection, timeout). */
 export function unreachableError(node: INode, baseUrl: string, cause: unknown, itemIndex?: number) {
-	const err = cause as { code?: string; message?: string };
-	const reason = err?.code ?? err?.message ?? 'unknown error';
 	return new NodeApiError(
 		node,
-		{ code: String(reason) },
+		{ httpCode: 'none' },
 		{
-			message: `Could not reach Yandex Market at ${baseUrl} (${reason})`,
+			message: `Could not reach Yandex Market at ${baseUrl} (${failureInWords(cause)})`,
 			description:
-				'Check the Base URL in the Yandex Market API credential and the network of your n8n.',
+				'Check the Base URL in the Yandex Market API credential, the network of your n8n, and the Timeout and Proxy under the node\'s Settings → Request Options.',
+			httpCode: 'none',
+			itemIndex,
+		},
+	);
+}
+
+function when(epochMs: number): string {
+	return new Date(epochMs).toUTCString();
+}
+
+function perHour(method: MarketMethod): string {
+	return `${formatThousands(MARKET_METHODS[method].hourlyLimit)} requests per hour`;
+}
+
+function formatThousands(n: number): string {
+	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** The hourly quota of a method is spent for longer than the item may wait: nothing was sent. */
+export function quotaSpentError(
+	node: INode,
+	method: MarketMethod,
+	businessId: number | undefined,
+	until: number,
+	maxWaitMs: number,
+	itemIndex?: number,
+): NodeApiError {
+	const business = businessId === undefined ? '' : ` for business ${businessId}`;
+	return new NodeApiError(
+		node,
+		{ httpCode: '420', method },
+		{
+			message: `Yandex Market's hourly limit for ${method} (${perHour(method)}${business}) is used up until ${when(until)}; nothing was sent`,
+			description: `The node waits up to ${Math.round(maxWaitMs / 1000)} s (Max Wait on Rate Limit) for a limit to reset. The limit is shared by every tool that uses this business's API keys; spread the work out, or raise the wait.`,
+			httpCode: '420',
+			itemIndex,
+		},
+	);
+}
+
+/** A send got no clear answer: it may or may not have reached the buyer, so it is not repeated. */
+export function outcomeUnknownError(
+	node: INode,
+	method: MarketMethod,
+	reason: string,
+	itemIndex?: number,
+	status?: number,
+): NodeApiError {
+	const what = method === 'sendFileToChat' ? 'file' : 'message';
+	return new NodeApiError(
+		node,
+		{ httpCode: status === undefined ? 'none' : String(status), method },
+		{
+			message: `Yandex Market did not confirm ${method} (${reason}): the ${what} may have been delivered, so it was not sent again`,
+			description: `Check the chat with Chat → Get History before sending the ${what} again.`,
+			httpCode: status === undefined ? 'none' : String(status),
+			itemIndex,
+		},
+	);
+}
+
+export function malformedAnswerError(
+	node: INode,
+	method: MarketMethod,
+	status: number,
+	itemIndex?: number,
+): NodeApiError {
+	return new NodeApiError(
+		node,
+		{ httpCode: String(status), method },
+		{
+			message: `Yandex Market answered ${method} with ${status} and a body that is not JSON`,
+			description: 'Market or a proxy in between sent something unexpected. Try again later.',
+			httpCode: String(status),
+			itemIndex,
+		},
+	);
+}
+
+export function cancelledError(node: INode, method: MarketMethod, itemIndex?: number) {
+	return new NodeApiError(
+		node,
+		{ method },
+		{
+			message: `The execution was cancelled while ${method} waited for Yandex Market`,
 			httpCode: 'none',
 			itemIndex,
 		},

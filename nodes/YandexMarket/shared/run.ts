@@ -4,11 +4,14 @@ import type {
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { createHash } from 'crypto';
-import { marketRequest, type MarketRequest } from './transport';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_S, type MarketMethod } from './constants';
+import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
 
 /** The request an operation is about to send, after routing filled it in. */
@@ -21,6 +24,8 @@ export interface PreparedRequest extends MarketRequest {
 }
 
 export interface OperationSpec {
+	/** Market's operation ID of the method the operation calls. */
+	operationId: MarketMethod;
 	/** Checks the item's parameters and finishes the request; throws a readable error before anything is sent. */
 	prepare?: (this: IExecuteSingleFunctions, request: PreparedRequest) => Promise<void> | void;
 	/** For list methods: how many Market returns per page at most, and where the entries are. */
@@ -41,6 +46,18 @@ export interface OperationSpec {
 const ID_LABELS: Record<string, string> = { chatId: 'Chat ID', messageId: 'Message ID' };
 
 /**
+ * Hands the whole HTTP response (status and quota headers too) back from n8n's routing
+ * request to the transport, which decides about waits, retries and errors.
+ */
+async function fullResponse(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	return [{ json: { statusCode: response.statusCode, headers: response.headers, body: response.body } }];
+}
+
+/**
  * An operation of the node: its option in the Operation list, the request it makes as
  * declarative routing, and the hook below that validates, sends and shapes it.
  */
@@ -51,15 +68,22 @@ export function marketOperation(
 ): INodePropertyOptions {
 	return {
 		...option,
-		routing: { request, send: { paginate: true }, operations: { pagination: runOperation(spec) } },
+		routing: {
+			request,
+			send: { paginate: true },
+			output: { postReceive: [fullResponse] },
+			operations: { pagination: runOperation(spec) },
+		},
 	};
 }
 
 /**
  * The routing hook every operation declares (`routing.operations.pagination`): n8n's
- * RoutingNode builds the request from the description, then hands it here, so that the
- * validation, the request through `marketRequest`, paging and item pairing are written once.
- * Errors of one item stay with that item (as an error item under Continue On Fail).
+ * RoutingNode builds the request from the description (parameters, credential, the node's
+ * Request Options), then hands it here; the hook validates it and sends it through the
+ * transport with n8n's own routing request (`makeRoutingRequest`), so that paging, item
+ * pairing and errors are written once. Errors of one item stay with that item (as an
+ * error item under Continue On Fail).
  */
 function runOperation(spec: OperationSpec) {
 	return async function (
@@ -81,30 +105,41 @@ function runOperation(spec: OperationSpec) {
 			for (const [field, label] of Object.entries(ID_LABELS)) {
 				if (field in qs) qs[field] = parseId(node, itemIndex, qs[field], label, field);
 			}
+			const waitSeconds = Number(
+				this.getNodeParameter('maxRateLimitWait', DEFAULT_MAX_RATE_LIMIT_WAIT_S),
+			);
+			const send: Sender = async (httpOptions) => {
+				const [item] = await this.makeRoutingRequest({ ...requestData, options: httpOptions });
+				return item.json as unknown as IN8nHttpFullResponse;
+			};
 			const request: PreparedRequest = {
+				operationId: spec.operationId,
 				method: (options.method ?? 'GET') as IHttpRequestMethods,
 				url: String(options.url).replace('{businessId}', String(businessId)),
 				qs,
 				body: options.method === 'POST' ? { ...((options.body as IDataObject) ?? {}) } : undefined,
 				businessId,
 				itemIndex,
+				baseURL: options.baseURL,
+				baseOptions: options as IHttpRequestOptions,
+				send,
+				maxRateLimitWaitMs: Number.isFinite(waitSeconds) ? Math.max(0, waitSeconds) * 1000 : undefined,
 			};
 			await spec.prepare?.call(this, request);
 
 			const deliveryKey = spec.sendsOnce ? deliveryKeyOf(this, request) : undefined;
-			const delivered = deliveryKey ? deliveries.get(deliveryKey) : undefined;
-			if (delivered) return delivered;
-
-			const body = spec.pages
-				? await fetchPages.call(this, request, spec.pages)
-				: (await marketRequest.call(this, request)).body;
+			const body =
+				deliveryKey && deliveries.has(deliveryKey)
+					? {}
+					: spec.pages
+						? await fetchPages.call(this, request, spec.pages)
+						: (await marketRequest.call(this, request)).body;
+			if (deliveryKey) remember(deliveryKey);
 			const shaped = spec.output.call(this, body, request);
-			const items = (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
+			return (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
 			}));
-			if (deliveryKey) remember(deliveryKey, items);
-			return items;
 		} catch (error) {
 			if (this.continueOnFail()) {
 				return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
@@ -114,29 +149,41 @@ function runOperation(spec: OperationSpec) {
 	};
 }
 
-// What this n8n process delivered lately, by execution, node run and item (see `sendsOnce`).
-const deliveries = new Map<string, INodeExecutionData[]>();
+// What this n8n process delivered lately, by execution, node run, item and content (see
+// `sendsOnce`): only a hash each, so that the memory it holds stays small.
+const deliveries = new Set<string>();
 const MAX_DELIVERIES = 10_000;
 
-function remember(key: string, items: INodeExecutionData[]) {
-	deliveries.set(key, items);
-	// Maps iterate in insertion order: drop the oldest beyond the bound.
-	for (const oldest of deliveries.keys()) {
+function remember(key: string) {
+	deliveries.add(key);
+	// Sets iterate in insertion order: drop the oldest beyond the bound.
+	for (const oldest of deliveries) {
 		if (deliveries.size <= MAX_DELIVERIES) break;
 		deliveries.delete(oldest);
 	}
 }
 
+function runIndexOf(context: IExecuteSingleFunctions, itemIndex: number): number {
+	// n8n's contexts carry it; building a data proxy only to read $runIndex costs far more.
+	const own = (context as unknown as { runIndex?: unknown }).runIndex;
+	return typeof own === 'number' ? own : context.getWorkflowDataProxy(itemIndex).$runIndex;
+}
+
 function deliveryKeyOf(context: IExecuteSingleFunctions, request: PreparedRequest): string {
 	const itemIndex = context.getItemIndex();
-	const runIndex = context.getWorkflowDataProxy(itemIndex).$runIndex;
 	// A file's multipart body has a random boundary, so a file is known by what `sent` says of it.
 	const payload = request.sent ?? (Buffer.isBuffer(request.body) ? undefined : request.body);
 	const content = createHash('sha256')
 		.update(`${request.url}?${JSON.stringify(request.qs)}`)
 		.update(JSON.stringify(payload ?? null))
-		.digest('hex');
-	return [context.getExecutionId(), context.getNode().id, runIndex, itemIndex, content].join('|');
+		.digest('base64');
+	return [
+		context.getExecutionId(),
+		context.getNode().id,
+		runIndexOf(context, itemIndex),
+		itemIndex,
+		content,
+	].join('|');
 }
 
 /**

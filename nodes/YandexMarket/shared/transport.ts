@@ -1,3 +1,17 @@
+/**
+ * The one way a request reaches Market, for every operation, list search and trigger:
+ * it signs the request, keeps the per-business gate and the known spent windows
+ * (pacing.ts), waits out 420s, retries what is safe to retry, and maps every failure to
+ * one readable error (errors.ts). The API key is added by n8n from the credential
+ * (`authenticate`), never here.
+ *
+ * What is repeated, and why it is safe:
+ * - 420 over the hourly quota: Market did not process it; repeated after `Until`, if that
+ *   is within the item's wait ceiling, otherwise the item fails and nothing was sent.
+ * - 420 over the parallel limit (quota left): repeated after a short jittered backoff.
+ * - 5xx, timeouts, dropped connections, unreadable answers: repeated for reads only. For a
+ *   send the outcome is unknown, so it is reported, never repeated.
+ */
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,25 +21,53 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import {
 	CREDENTIAL_TYPE,
 	DEFAULT_BASE_URL,
+	DEFAULT_MAX_RATE_LIMIT_WAIT_S,
 	INTEGRATION_HEADER,
 	INTEGRATION_NAME,
-	LIMITS,
+	MARKET_METHODS,
+	type MarketMethod,
 } from './constants';
-import { marketApiError, unreachableError } from './errors';
+import {
+	cancelledError,
+	certainlyNotSent,
+	failureInWords,
+	malformedAnswerError,
+	marketApiError,
+	outcomeUnknownError,
+	quotaSpentError,
+	unreachableError,
+} from './errors';
+import {
+	CancelledError,
+	backoff,
+	inSequence,
+	markSpent,
+	pause,
+	rateLimitOf,
+	spentWindow,
+	withSlot,
+} from './pacing';
 
 export type MarketContext =
 	| IExecuteFunctions
 	| IExecuteSingleFunctions
 	| ILoadOptionsFunctions
 	| IHookFunctions
+	| IPollFunctions
 	| IWebhookFunctions;
 
+/** Sends one HTTP request and returns the full response, whatever its status. */
+export type Sender = (options: IHttpRequestOptions) => Promise<IN8nHttpFullResponse>;
+
 export interface MarketRequest {
+	/** Market's operation ID: names the quota the request spends. */
+	operationId: MarketMethod;
 	method: IHttpRequestMethods;
 	/** Path below the base URL, IDs already filled in. */
 	url: string;
@@ -33,13 +75,23 @@ export interface MarketRequest {
 	/** An object is sent as JSON; a Buffer as is, with `contentType`. */
 	body?: IDataObject | Buffer;
 	contentType?: string;
-	/** The business the request acts for: Market's parallel limit counts per business. */
+	/** The business the request acts for: Market's limits count per business. */
 	businessId?: number;
 	/** Requests with the same key are sent one after another, in the order they were made. */
 	sequenceKey?: string;
 	itemIndex?: number;
-	/** Milliseconds to wait for Market's answer (n8n's default otherwise). */
+	/** Milliseconds to wait for one answer (the node's Request Options → Timeout otherwise). */
 	timeout?: number;
+	/** The most this request may spend waiting for a spent quota, in ms (default 60 s). */
+	maxRateLimitWaitMs?: number;
+	/** Epoch ms after which no wait or repeat is started (a trigger that must answer in time). */
+	deadline?: number;
+	/** Base URL already resolved by n8n's routing; read from the credential otherwise. */
+	baseURL?: string;
+	/** How to send: n8n's routing request for operations; the credential's request helper otherwise. */
+	send?: Sender;
+	/** Request options n8n's routing built (proxy, timeout, SSL), under ours. */
+	baseOptions?: IHttpRequestOptions;
 }
 
 export interface MarketResponse {
@@ -48,82 +100,41 @@ export interface MarketResponse {
 	statusCode: number;
 }
 
-/** A FIFO counting semaphore: at most `size` holders at once. */
-class Slots {
-	private active = 0;
+/** Repeats of a read after a 5xx, a timeout, a dropped connection or an unreadable answer. */
+export const READ_RETRIES = 3;
+/** Repeats after Market's parallel-limit 420 (others of the seller's tools hold the slots). */
+export const PARALLEL_RETRIES = 12;
+/** Backoff bases in ms (tests shorten them). */
+export const retryTiming = { readBaseMs: 500, readCapMs: 4000, parallelBaseMs: 150, parallelCapMs: 2000 };
 
-	private readonly waiting: Array<() => void> = [];
-
-	constructor(private readonly size: number) {}
-
-	async acquire(): Promise<void> {
-		if (this.active < this.size) {
-			this.active++;
-			return;
-		}
-		await new Promise<void>((resolve) => this.waiting.push(resolve));
-	}
-
-	release(): void {
-		const next = this.waiting.shift();
-		if (next) next();
-		else this.active--;
-	}
+function trimBase(url: unknown): string {
+	return String(url || DEFAULT_BASE_URL)
+		.trim()
+		.replace(/\/+$/, '');
 }
 
-// Shared by every execution in this n8n process: the limit is Market's, per business, not per node.
-const slotsByBusiness = new Map<string, Slots>();
-const sequences = new Map<string, Promise<unknown>>();
-
-async function withSlot<T>(key: string, task: () => Promise<T>): Promise<T> {
-	let slots = slotsByBusiness.get(key);
-	if (!slots) {
-		slots = new Slots(LIMITS.parallelPerBusiness);
-		slotsByBusiness.set(key, slots);
-	}
-	await slots.acquire();
-	try {
-		return await task();
-	} finally {
-		slots.release();
-	}
-}
-
-async function inSequence<T>(key: string | undefined, task: () => Promise<T>): Promise<T> {
-	if (!key) return await task();
-	const previous = sequences.get(key) ?? Promise.resolve();
-	const current = previous.then(task, task);
-	const tail = current.catch(() => undefined);
-	sequences.set(key, tail);
-	try {
-		return await current;
-	} finally {
-		if (sequences.get(key) === tail) sequences.delete(key);
-	}
-}
-
-async function resolveBaseUrl(context: MarketContext): Promise<string> {
+async function resolveBaseUrl(context: MarketContext, request: MarketRequest): Promise<string> {
+	if (request.baseURL !== undefined) return trimBase(request.baseURL);
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
-	return baseUrl.replace(/\/+$/, '');
+	return trimBase(credentials.baseUrl);
 }
 
-/**
- * Every call to Market goes through here: it signs the request, keeps Market's
- * per-business parallel limit, and turns every failure into one readable error.
- * The API key itself is added by n8n from the credential (`authenticate`), never here.
- */
-export async function marketRequest(
-	this: MarketContext,
-	request: MarketRequest,
-): Promise<MarketResponse> {
-	const node = this.getNode();
-	const baseURL = await resolveBaseUrl(this);
+function cancelSignal(context: MarketContext): AbortSignal | undefined {
+	const withSignal = context as { getExecutionCancelSignal?: () => AbortSignal | undefined };
+	return typeof withSignal.getExecutionCancelSignal === 'function'
+		? withSignal.getExecutionCancelSignal()
+		: undefined;
+}
+
+function buildOptions(request: MarketRequest, baseURL: string): IHttpRequestOptions {
+	const base = request.baseOptions ?? ({} as IHttpRequestOptions);
 	const headers: IDataObject = {
+		...((base.headers as IDataObject | undefined) ?? {}),
 		Accept: 'application/json',
 		[INTEGRATION_HEADER]: INTEGRATION_NAME,
 	};
 	const options: IHttpRequestOptions = {
+		...base,
 		method: request.method,
 		baseURL,
 		url: request.url,
@@ -132,8 +143,9 @@ export async function marketRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		json: true,
-		...(request.timeout ? { timeout: request.timeout } : {}),
 	};
+	delete options.body;
+	if (request.timeout) options.timeout = request.timeout;
 	if (Buffer.isBuffer(request.body)) {
 		headers['Content-Type'] = request.contentType ?? 'application/octet-stream';
 		options.body = request.body;
@@ -142,39 +154,146 @@ export async function marketRequest(
 		headers['Content-Type'] = 'application/json';
 		options.body = JSON.stringify(request.body);
 	}
-
-	const send = async () => {
-		try {
-			return (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as IN8nHttpFullResponse;
-		} catch (error) {
-			// Only transport failures land here (status errors are ignored above). The
-			// original error carries the request headers, so it is not passed on.
-			throw unreachableError(node, baseURL, error, request.itemIndex);
-		}
-	};
-	const slotKey = `${baseURL}|${request.businessId ?? '-'}`;
-	const response = await inSequence(request.sequenceKey, async () => await withSlot(slotKey, send));
-
-	const body = parseBody(response.body);
-	const responseHeaders = (response.headers ?? {}) as IDataObject;
-	if (response.statusCode < 200 || response.statusCode >= 300 || body.status === 'ERROR') {
-		throw marketApiError(node, response.statusCode, body, responseHeaders, request.itemIndex);
-	}
-	return { body, headers: responseHeaders, statusCode: response.statusCode };
+	return options;
 }
 
-function parseBody(body: unknown): IDataObject {
+/** Parses Market's answer; `undefined` when it is not a JSON object. */
+function parseBody(body: unknown): IDataObject | undefined {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
 	if (typeof body === 'string') {
+		if (body.trim() === '') return {};
 		try {
-			return JSON.parse(body) as IDataObject;
+			body = JSON.parse(body);
 		} catch {
-			return { raw: body };
+			return undefined;
 		}
 	}
-	return (body ?? {}) as IDataObject;
+	if (body === undefined || body === null || body === '') return {};
+	return typeof body === 'object' && !Array.isArray(body) ? (body as IDataObject) : undefined;
+}
+
+/** Market says "Hit rate limit of N parallel requests"; its quota headers then still show room. */
+function isParallelLimit(body: IDataObject | undefined, remaining: number | undefined): boolean {
+	const text = JSON.stringify(body?.errors ?? '');
+	if (/parallel/i.test(text)) return true;
+	return remaining !== undefined && remaining > 0;
+}
+
+export async function marketRequest(
+	this: MarketContext,
+	request: MarketRequest,
+): Promise<MarketResponse> {
+	const node = this.getNode();
+	const method = request.operationId;
+	const repeatable = !(MARKET_METHODS[method] as { sends?: boolean }).sends;
+	const baseURL = await resolveBaseUrl(this, request);
+	const options = buildOptions(request, baseURL);
+	const signal = cancelSignal(this);
+	const send: Sender =
+		request.send ??
+		(async (opts) =>
+			(await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				opts,
+			)) as IN8nHttpFullResponse);
+	const business = `${baseURL}|${request.businessId ?? '-'}`;
+	const quotaKey = `${business}|${method}`;
+	const maxWait = request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_S * 1000;
+	const itemIndex = request.itemIndex;
+	let quotaWaited = 0;
+	let readFailures = 0;
+	let parallelHits = 0;
+
+	const wait = async (ms: number) => {
+		if (request.deadline !== undefined && Date.now() + ms > request.deadline) return false;
+		try {
+			await pause(ms, signal);
+		} catch (error) {
+			if (error instanceof CancelledError) throw cancelledError(node, method, itemIndex);
+			throw error;
+		}
+		return true;
+	};
+	/** Waits for a spent quota to reset, within the ceiling; false when that is too long. */
+	const waitForQuota = async (until: number) => {
+		const ms = Math.max(0, until - Date.now()) + 200;
+		if (quotaWaited + ms > maxWait) return false;
+		quotaWaited += ms;
+		return await wait(ms);
+	};
+
+	return await inSequence(request.sequenceKey, async () => {
+		for (;;) {
+			const known = spentWindow(quotaKey);
+			if (known && !(await waitForQuota(known))) {
+				throw quotaSpentError(node, method, request.businessId, known, maxWait, itemIndex);
+			}
+
+			if (request.deadline !== undefined) {
+				// Each attempt gets what is left of the budget, so one slow answer cannot overrun it.
+				const left = Math.max(100, request.deadline - Date.now());
+				options.timeout = Math.min(request.timeout ?? left, left);
+			}
+			let response: IN8nHttpFullResponse;
+			try {
+				response = await withSlot(business, async () => await send(options));
+			} catch (error) {
+				if (signal?.aborted) throw cancelledError(node, method, itemIndex);
+				// The original error carries the request headers (the key), so it is not passed on.
+				if (!repeatable && !certainlyNotSent(error)) {
+					throw outcomeUnknownError(node, method, failureInWords(error), itemIndex);
+				}
+				if (++readFailures > READ_RETRIES || !(await wait(readBackoff(readFailures)))) {
+					throw unreachableError(node, baseURL, error, itemIndex);
+				}
+				continue;
+			}
+
+			const status = response.statusCode;
+			const headers = (response.headers ?? {}) as IDataObject;
+			const body = parseBody(response.body);
+			const rate = rateLimitOf(headers);
+
+			if (status === 420) {
+				if (isParallelLimit(body, rate.remaining)) {
+					if (++parallelHits <= PARALLEL_RETRIES) {
+						const ms = backoff(parallelHits, retryTiming.parallelBaseMs, retryTiming.parallelCapMs);
+						if (await wait(ms)) continue;
+					}
+					throw marketApiError(node, status, body ?? {}, headers, itemIndex);
+				}
+				const until = rate.until ?? Date.now() + 1000;
+				markSpent(quotaKey, until);
+				if (await waitForQuota(until)) continue;
+				throw quotaSpentError(node, method, request.businessId, until, maxWait, itemIndex);
+			}
+			// Answered and counted: when that was the last unit, later requests wait instead of a 420.
+			if (rate.remaining === 0 && rate.until !== undefined) markSpent(quotaKey, rate.until);
+
+			if (status >= 500) {
+				if (!repeatable) {
+					throw outcomeUnknownError(node, method, `Market answered ${status}`, itemIndex, status);
+				}
+				if (++readFailures <= READ_RETRIES && (await wait(readBackoff(readFailures)))) continue;
+				throw marketApiError(node, status, body ?? {}, headers, itemIndex);
+			}
+			if (body === undefined) {
+				// A 2xx send was delivered; only what Market said of it is unreadable.
+				if (!repeatable && status >= 200 && status < 300) return { body: {}, headers, statusCode: status };
+				if (repeatable && ++readFailures <= READ_RETRIES && (await wait(readBackoff(readFailures)))) {
+					continue;
+				}
+				throw malformedAnswerError(node, method, status, itemIndex);
+			}
+			if (status < 200 || status >= 300 || body.status === 'ERROR') {
+				throw marketApiError(node, status, body, headers, itemIndex);
+			}
+			return { body, headers, statusCode: status };
+		}
+	});
+}
+
+function readBackoff(failures: number): number {
+	return backoff(failures, retryTiming.readBaseMs, retryTiming.readCapMs);
 }

@@ -14,6 +14,7 @@ export const chatCreateOperation = marketOperation(
 	},
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/new' },
 	{
+		operationId: 'createChat',
 		prepare(request) {
 			const type = this.getNodeParameter('contextType') as string;
 			const id = parseId(

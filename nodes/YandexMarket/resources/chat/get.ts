@@ -10,6 +10,7 @@ export const chatGetOperation = marketOperation(
 	},
 	{ method: 'GET', url: '/v2/businesses/{businessId}/chat' },
 	{
+		operationId: 'getChat',
 		output: (body, request) => ({
 			...(body.result as IDataObject),
 			businessId: request.businessId,

@@ -15,6 +15,7 @@ export const chatGetAllOperation = marketOperation(
 	},
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats' },
 	{
+		operationId: 'getChats',
 		pages: {
 			pageSize: LIMITS.chatsPageMax,
 			entries: (body) => ((body.result as IDataObject)?.chats as IDataObject[]) ?? [],

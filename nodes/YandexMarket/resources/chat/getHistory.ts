@@ -15,6 +15,7 @@ export const chatGetHistoryOperation = marketOperation(
 	},
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/history' },
 	{
+		operationId: 'getChatHistory',
 		pages: {
 			pageSize: LIMITS.historyPageMax,
 			entries: (body) => ((body.result as IDataObject)?.messages as IDataObject[]) ?? [],

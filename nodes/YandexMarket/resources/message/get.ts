@@ -12,6 +12,7 @@ export const messageGetOperation = marketOperation(
 	},
 	{ method: 'GET', url: '/v2/businesses/{businessId}/chats/message' },
 	{
+		operationId: 'getChatMessage',
 		output: (body, request) => ({
 			chatId: request.qs.chatId,
 			businessId: request.businessId,

@@ -14,6 +14,7 @@ export const messageSendOperation = marketOperation(
 	},
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/message' },
 	{
+		operationId: 'sendMessageToChat',
 		sendsOnce: true,
 		prepare(request) {
 			const text = (request.body as IDataObject).message;

@@ -15,6 +15,7 @@ export const messageSendFileOperation = marketOperation(
 	},
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/file/send' },
 	{
+		operationId: 'sendFileToChat',
 		sendsOnce: true,
 		async prepare(request) {
 			const node = this.getNode();

@@ -1,0 +1,134 @@
+/**
+ * What this n8n process knows of Market's limits, shared by every execution, node and
+ * trigger in it: the limits are Market's, per business, not per node.
+ * - a gate of 4 requests in flight per business (Market refuses a 5th with 420);
+ * - per business and method, until when the hourly quota is known to be spent, learnt
+ *   from `X-RateLimit-Resource-Remaining: 0`, so that no request is sent into that window.
+ */
+import { sleep, type IDataObject } from 'n8n-workflow';
+import { LIMITS } from './constants';
+
+/** A FIFO counting semaphore: at most `size` holders at once. */
+class Slots {
+	private active = 0;
+
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly size: number) {}
+
+	async acquire(): Promise<void> {
+		if (this.active < this.size) {
+			this.active++;
+			return;
+		}
+		await new Promise<void>((resolve) => this.waiting.push(resolve));
+	}
+
+	release(): void {
+		const next = this.waiting.shift();
+		if (next) next();
+		else this.active--;
+	}
+}
+
+const gates = new Map<string, Slots>();
+const sequences = new Map<string, Promise<unknown>>();
+const spentUntil = new Map<string, number>();
+
+/** Runs `task` holding one of the business's in-flight slots. */
+export async function withSlot<T>(business: string, task: () => Promise<T>): Promise<T> {
+	let slots = gates.get(business);
+	if (!slots) {
+		slots = new Slots(LIMITS.parallelPerBusiness);
+		gates.set(business, slots);
+	}
+	await slots.acquire();
+	try {
+		return await task();
+	} finally {
+		slots.release();
+	}
+}
+
+/** Tasks with the same key run one after another, in the order they were started. */
+export async function inSequence<T>(key: string | undefined, task: () => Promise<T>): Promise<T> {
+	if (!key) return await task();
+	const previous = sequences.get(key) ?? Promise.resolve();
+	const current = previous.then(task, task);
+	const tail = current.catch(() => undefined);
+	sequences.set(key, tail);
+	try {
+		return await current;
+	} finally {
+		if (sequences.get(key) === tail) sequences.delete(key);
+	}
+}
+
+/** The quota headers every Market answer carries. */
+export interface RateLimit {
+	limit?: number;
+	remaining?: number;
+	/** Epoch milliseconds of `X-RateLimit-Resource-Until`. */
+	until?: number;
+}
+
+function header(headers: IDataObject, name: string): string | undefined {
+	const value = headers[name.toLowerCase()] ?? headers[name];
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+export function rateLimitOf(headers: IDataObject): RateLimit {
+	const number = (name: string) => {
+		const text = header(headers, name);
+		const value = text === undefined ? NaN : Number(text);
+		return Number.isFinite(value) ? value : undefined;
+	};
+	const untilText = header(headers, 'X-RateLimit-Resource-Until');
+	const until = untilText === undefined ? NaN : Date.parse(untilText);
+	return {
+		limit: number('X-RateLimit-Resource-Limit'),
+		remaining: number('X-RateLimit-Resource-Remaining'),
+		until: Number.isFinite(until) ? until : undefined,
+	};
+}
+
+/** Until when (epoch ms) the method's quota is known to be spent for this business; 0 if not. */
+export function spentWindow(quotaKey: string, now = Date.now()): number {
+	const until = spentUntil.get(quotaKey) ?? 0;
+	if (until <= now) {
+		spentUntil.delete(quotaKey);
+		return 0;
+	}
+	return until;
+}
+
+export function markSpent(quotaKey: string, until: number): void {
+	if (until > (spentUntil.get(quotaKey) ?? 0)) spentUntil.set(quotaKey, until);
+}
+
+/** Forgets every spent window (tests start each case from a clean process state). */
+export function resetPacing(): void {
+	spentUntil.clear();
+}
+
+export class CancelledError extends Error {}
+
+/** Waits `ms`, ending early (with CancelledError) when the execution is cancelled. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (signal?.aborted) throw new CancelledError('cancelled');
+	if (ms > 0) {
+		try {
+			await sleep(ms, signal);
+		} catch {
+			throw new CancelledError('cancelled');
+		}
+	}
+	// n8n 1.x's sleep takes no signal: look again once awake.
+	if (signal?.aborted) throw new CancelledError('cancelled');
+}
+
+/** `base · 2^(attempt-1)`, capped, with ±50 % jitter so that parallel callers spread out. */
+export function backoff(attempt: number, baseMs: number, capMs: number): number {
+	const plain = Math.min(capMs, baseMs * 2 ** (attempt - 1));
+	return Math.round(plain * (0.5 + Math.random()));
+}
