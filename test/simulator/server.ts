@@ -194,6 +194,13 @@ export interface Simulator {
 	quotaRemaining(op: OperationId, scope: number | string): number;
 	/** The next `times` (default 1) authorised calls of `op` answer `status` with `body` (default ApiErrorResponse). */
 	failNext(op: OperationId, status: number, times?: number, body?: unknown): void;
+	/** The next `times` (default 1) authorised calls of `op` meet `fault`. */
+	injectFault(op: OperationId, fault: FaultSpec, times?: number): void;
+	/**
+	 * The hourly quota of `op` is spent until `until` (epoch ms), for every business: calls
+	 * answer 420 with Remaining 0 and that Until; afterwards the quota is whole again.
+	 */
+	spendQuotaUntil(op: OperationId, until: number): void;
 	/** Adds a chat (e.g. a buyer starting a DIRECT chat). */
 	addChat(input: AddChatInput): ChatRecord;
 	/** Appends a message to a chat (default: the buyer writes) and updates the chat. */
@@ -623,10 +630,43 @@ interface Bucket {
 	remaining: number;
 }
 
-interface Fault {
-	status: number;
-	times: number;
+/** A fault injected into the next calls of a method (see `injectFault`). */
+export interface FaultSpec {
+	/** The status to answer (default: the operation's own when `process`, else 500). */
+	status?: number;
+	/** The body: a JSON value, or a string/Buffer sent as is (not JSON). Default ApiErrorResponse. */
 	body?: unknown;
+	/** Run the operation first (a send is delivered), then answer with the fault. */
+	process?: boolean;
+	/** Drop the connection instead of answering. */
+	reset?: boolean;
+	/** Hold the answer this long (ms), as a slow Market does. */
+	delayMs?: number;
+	/** X-RateLimit-Resource-Remaining and -Until (epoch ms) to report. */
+	remaining?: number;
+	until?: number;
+	/** How many calls pass untouched before the fault applies (e.g. 1: the 2nd page fails). */
+	after?: number;
+}
+
+interface Fault extends FaultSpec {
+	times: number;
+}
+
+function faultReply(opId: OperationId, fault: Fault, processedStatus?: number): Reply {
+	const status = fault.status ?? processedStatus ?? 500;
+	const code = DEFAULT_ERROR_CODES[status] ?? `HTTP_${status}`;
+	const reply: Reply = {
+		status,
+		body: fault.body !== undefined ? fault.body : errorBody(code, `Injected fault: ${status} for ${opId}`),
+	};
+	if (typeof fault.body === 'string' || Buffer.isBuffer(fault.body)) {
+		reply.raw = Buffer.from(fault.body as string | Buffer);
+		reply.contentType = 'text/plain; charset=utf-8';
+	}
+	if (fault.remaining !== undefined) reply.remainingOverride = fault.remaining;
+	else if (status === 420) reply.remainingOverride = 0;
+	return reply;
 }
 
 function hourStart(ms: number): number {
@@ -667,6 +707,7 @@ class YandexMarketSimulator implements Simulator {
 	private buckets = new Map<string, Bucket>();
 	private inFlight = new Map<string, number>();
 	private faults = new Map<OperationId, Fault[]>();
+	private spentUntil = new Map<OperationId, number>();
 	private seq = 0;
 	private nextChatId = 5001;
 	private nextMessageId = 900001;
@@ -723,6 +764,7 @@ class YandexMarketSimulator implements Simulator {
 		this.quotaOverrides = { ...(this.opts.quotas ?? {}) };
 		this.buckets.clear();
 		this.faults.clear();
+		this.spentUntil.clear();
 		this.seq = 0;
 		this.nextChatId = Math.max(5001, ...f.chats.map((c) => c.chatId + 1));
 		this.nextMessageId = Math.max(900001, ...f.messages.map((m) => m.messageId + 1));
@@ -739,9 +781,17 @@ class YandexMarketSimulator implements Simulator {
 	}
 
 	failNext(opId: OperationId, status: number, times = 1, body?: unknown): void {
+		this.injectFault(opId, { status, body }, times);
+	}
+
+	injectFault(opId: OperationId, fault: FaultSpec, times = 1): void {
 		const list = this.faults.get(opId) ?? [];
-		list.push({ status, times, body });
+		list.push({ ...fault, times });
 		this.faults.set(opId, list);
+	}
+
+	spendQuotaUntil(opId: OperationId, until: number): void {
+		this.spentUntil.set(opId, until);
 	}
 
 	addChat(input: AddChatInput): ChatRecord {
@@ -903,6 +953,8 @@ class YandexMarketSimulator implements Simulator {
 
 		let bucketScope: string | null = null;
 		let slot: string | null = null;
+		let fault: Fault | undefined;
+		let windowOverride: { remaining: number; until: number } | undefined;
 		let reply: Reply;
 		try {
 			if (tooLarge) throw badRequest(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
@@ -925,6 +977,15 @@ class YandexMarketSimulator implements Simulator {
 				}
 				bucketScope = spec.businessScoped ? String(businessId) : key.key;
 
+				const spentUntil = this.spentUntil.get(spec.id) ?? 0;
+				if (this.clock() < spentUntil) {
+					windowOverride = { remaining: 0, until: spentUntil };
+					throw new ApiError(
+						420,
+						'LIMIT_EXCEEDED',
+						`Hourly limit of ${spec.hourlyLimit} requests to ${spec.id} is exhausted until ${new Date(spentUntil).toUTCString()}`,
+					);
+				}
 				const bucket = this.bucket(spec, bucketScope);
 				if (bucket.remaining <= 0) {
 					throw new ApiError(
@@ -938,18 +999,24 @@ class YandexMarketSimulator implements Simulator {
 				const slotKey = spec.businessScoped ? `b:${businessId}` : `k:${key.key}`;
 				const busy = this.inFlight.get(slotKey) ?? 0;
 				if (busy >= this.maxParallel) {
+					// Market's own wording; its quota headers still show the hourly window.
 					throw new ApiError(
 						420,
 						'LIMIT_EXCEEDED',
-						`Too many parallel requests: at most ${this.maxParallel} at a time${spec.businessScoped ? ` per business` : ''}`,
+						spec.businessScoped
+							? `Hit rate limit of ${this.maxParallel} parallel requests for businessId ${businessId}`
+							: `Hit rate limit of ${this.maxParallel} parallel requests`,
 					);
 				}
 				this.inFlight.set(slotKey, busy + 1);
 				slot = slotKey;
 
-				reply =
-					this.injectedFault(spec.id) ??
-					this.dispatch({ spec, record, key, businessId, query, ...ctxExtras });
+				fault = this.takeFault(spec.id);
+				if (fault && !fault.process) reply = faultReply(spec.id, fault);
+				else {
+					reply = this.dispatch({ spec, record, key, businessId, query, ...ctxExtras });
+					if (fault) reply = faultReply(spec.id, fault, reply.status);
+				}
 			}
 		} catch (err) {
 			reply =
@@ -960,12 +1027,23 @@ class YandexMarketSimulator implements Simulator {
 		}
 
 		if (this.latencyMs > 0) await sleep(this.latencyMs);
+		if (fault?.delayMs) await sleep(fault.delayMs);
 		if (slot) {
 			const n = (this.inFlight.get(slot) ?? 1) - 1;
 			if (n <= 0) this.inFlight.delete(slot);
 			else this.inFlight.set(slot, n);
 		}
-		this.send(res, record, reply, this.rateHeaders(spec, bucketScope, reply.remainingOverride));
+		if (fault?.reset) {
+			// -1: the connection was dropped without an answer.
+			record.status = -1;
+			record.endedAt = Date.now();
+			req.socket.destroy();
+			return;
+		}
+		const rate = this.rateHeaders(spec, bucketScope, windowOverride?.remaining ?? reply.remainingOverride);
+		const until = windowOverride?.until ?? fault?.until;
+		if (until !== undefined) rate['X-RateLimit-Resource-Until'] = new Date(until).toUTCString();
+		this.send(res, record, reply, rate);
 	}
 
 	/** Parses JSON / multipart bodies for the record; errors are kept for the handlers to report. */
@@ -1010,22 +1088,16 @@ class YandexMarketSimulator implements Simulator {
 		return key;
 	}
 
-	private injectedFault(opId: OperationId): Reply | null {
+	private takeFault(opId: OperationId): Fault | undefined {
 		const list = this.faults.get(opId);
 		const fault = list?.[0];
-		if (!list || !fault) return null;
-		if (--fault.times <= 0) list.shift();
-		const code = DEFAULT_ERROR_CODES[fault.status] ?? `HTTP_${fault.status}`;
-		const reply: Reply = {
-			status: fault.status,
-			body: fault.body !== undefined ? fault.body : errorBody(code, `Injected fault: ${fault.status} for ${opId}`),
-		};
-		if (typeof fault.body === 'string' || Buffer.isBuffer(fault.body)) {
-			reply.raw = Buffer.from(fault.body as string | Buffer);
-			reply.contentType = 'text/plain; charset=utf-8';
+		if (!list || !fault) return undefined;
+		if (fault.after) {
+			fault.after--;
+			return undefined;
 		}
-		if (fault.status === 420) reply.remainingOverride = 0;
-		return reply;
+		if (--fault.times <= 0) list.shift();
+		return fault;
 	}
 
 	private send(res: http.ServerResponse, record: RecordedRequest, reply: Reply, rate: Record<string, string>): void {

@@ -463,3 +463,62 @@ describe('the URL to paste into Market', () => {
 		expect(JSON.stringify(answer.body)).toContain('/notification');
 	});
 });
+
+describe("the detail read against Market's limits and faults", () => {
+	const history = () => sim.requests.filter((r) => r.operationId === 'getChatHistory');
+	const single = () => sim.requests.filter((r) => r.operationId === 'getChatMessage');
+
+	async function buyerMessage() {
+		const msg = sim.addMessage(107, { message: 'Где мой заказ?' });
+		return { msg, answer: await post(trigger(), messageSent(107, msg.messageId)) };
+	}
+
+	it("getChatHistory's quota spent: the message is read from getChatMessage, the run starts", async () => {
+		sim.spendQuotaUntil('getChatHistory', Date.now() + 50 * 60_000);
+		const { msg, answer } = await buyerMessage();
+		expect(answer.status).toBe(200);
+		expect(answer.started).toBe(true);
+		expect(answer.items[0].message).toBe('Где мой заказ?');
+		expect(answer.items[0].messageId).toBe(msg.messageId);
+		expect(history().map((r) => r.status)).toEqual([420]);
+		expect(single().map((r) => r.status)).toEqual([200]);
+	});
+
+	it('the spent window is remembered: the next notification goes straight to getChatMessage', async () => {
+		sim.spendQuotaUntil('getChatHistory', Date.now() + 50 * 60_000);
+		await buyerMessage();
+		const { answer } = await buyerMessage();
+		expect(answer.started).toBe(true);
+		expect(history()).toHaveLength(1);
+		expect(single()).toHaveLength(2);
+	});
+
+	it('getChatMessage spent, getChatHistory not: history serves it, no 500', async () => {
+		sim.spendQuotaUntil('getChatMessage', Date.now() + 50 * 60_000);
+		const { answer } = await buyerMessage();
+		expect(answer.started).toBe(true);
+		expect(single()).toHaveLength(0);
+	});
+
+	it('both buckets spent: 500, nothing starts, Market delivers again', async () => {
+		sim.spendQuotaUntil('getChatHistory', Date.now() + 50 * 60_000);
+		sim.spendQuotaUntil('getChatMessage', Date.now() + 50 * 60_000);
+		const { answer } = await buyerMessage();
+		expect(answer.status).toBe(500);
+		expect(answer.started).toBe(false);
+		expect(JSON.stringify(answer.body)).toMatch(/hourly limit for getChatMessage/);
+	});
+
+	it.each([
+		['a parallel-limit 420', { status: 420, remaining: 900, body: { status: 'ERROR', errors: [{ code: 'LIMIT_EXCEEDED', message: 'Hit rate limit of 4 parallel requests for businessId 1001' }] } }],
+		['a 500', { status: 500 }],
+		['a dropped connection', { reset: true }],
+		['malformed JSON', { status: 200, body: '<html>oops</html>' }],
+	] as const)('%s on the read: repeated within the budget, the run starts', async (_name, fault) => {
+		sim.injectFault('getChatHistory', fault);
+		const { answer } = await buyerMessage();
+		expect(answer.status).toBe(200);
+		expect(answer.started).toBe(true);
+		expect(history()).toHaveLength(2);
+	});
+});
