@@ -3,6 +3,7 @@ import { getBusinesses } from './listSearch/getBusinesses';
 import { getChats } from './listSearch/getChats';
 import { chatDescription } from './resources/chat';
 import { messageDescription } from './resources/message';
+import { DEFAULT_BASE_URL } from './shared/constants';
 import { maxRateLimitWait } from './shared/descriptions';
 
 export class YandexMarket implements INodeType {
@@ -23,8 +24,10 @@ export class YandexMarket implements INodeType {
 		credentials: [{ name: 'yandexMarketApi', required: true }],
 		// Each operation's routing hands its request to shared/run.ts, which sends it with
 		// n8n's routing request through shared/transport.ts (signing, limits, retries, errors).
+		// A fixed base URL: n8n would resolve an expression here twice for every item. The
+		// credential's Base URL, when it is another, is applied once per execution (shared/run.ts).
 		requestDefaults: {
-			baseURL: '={{$credentials.baseUrl}}',
+			baseURL: DEFAULT_BASE_URL,
 			headers: { Accept: 'application/json' },
 		},
 		properties: [

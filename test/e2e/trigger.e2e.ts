@@ -254,7 +254,8 @@ describe('the trigger in n8n', () => {
 		await sleep(300);
 		expect(replies(110).map((m) => m.message)).toEqual([REPLY]);
 		const calls = sim.requests.map((r) => `${r.operationId} ${r.status}`);
-		expect(calls).toEqual(['getChatMessage 200', 'sendMessageToChat 200']);
+		// The message is read from getChatHistory, the 10× larger quota.
+		expect(calls).toEqual(['getChatHistory 200', 'sendMessageToChat 200']);
 		expect(sim.requests.every((r) => r.headers['api-key'] === SIM_KEYS.communication)).toBe(true);
 	});
 
@@ -311,7 +312,7 @@ describe('the trigger in n8n', () => {
 		await sleep(QUIET_MS);
 		expect((await executions()).length).toBe(before + 1);
 		expect(replies(113)).toHaveLength(1);
-		expect(sim.requests.filter((r) => r.operationId === 'getChatMessage')).toHaveLength(1);
+		expect(sim.requests.filter((r) => r.operationId === 'getChatHistory')).toHaveLength(1);
 	});
 
 	test('a malformed body gets 400 WRONG_EVENT_FORMAT and starts nothing', async () => {
@@ -380,7 +381,8 @@ describe('the trigger in n8n', () => {
 	test('when Market cannot give the message, the answer is 500 and the redelivery is processed', async () => {
 		const before = (await executions()).length;
 		const { notification } = buyerMessage(115, 'Алло');
-		sim.failNext('getChatMessage', 503);
+		// More 503s than the transport's retries of a read within the answer's budget.
+		sim.failNext('getChatHistory', 503, 4);
 		const failed = await notify(notification);
 		expect(failed.status).toBe(500);
 		expect(failed.body).toEqual({ error: { type: 'UNKNOWN', message: expect.stringContaining('503') } });
@@ -393,6 +395,20 @@ describe('the trigger in n8n', () => {
 		await executionsAfter(before, 1);
 		await waitFor('the reply', () => (replies(115).length > 0 ? true : undefined));
 		expect(replies(115)).toHaveLength(1);
+	});
+
+	test("with getChatMessage's quota spent by other tools, 12 buyer messages are each answered once, none with 500", async () => {
+		const before = (await executions()).length;
+		sim.spendQuotaUntil('getChatMessage', Date.now() + 50 * 60_000);
+		const chats = Array.from({ length: 12 }, (_, i) => 120 + i);
+		const answers = [];
+		for (const chatId of chats) answers.push(await notify(buyerMessage(chatId, `Вопрос ${chatId}`).notification));
+		expect(answers.map((a) => a.status)).toEqual(chats.map(() => 200));
+		await executionsAfter(before, chats.length);
+		await waitFor('the replies', () => (chats.every((c) => replies(c).length > 0) ? true : undefined));
+		await sleep(300);
+		expect(chats.map((c) => replies(c).length)).toEqual(chats.map(() => 1));
+		expect(sim.requests.filter((r) => r.operationId === 'getChatMessage')).toHaveLength(0);
 	});
 
 	test('a redelivery after n8n restarts still starts nothing (static data)', async () => {
@@ -425,6 +441,19 @@ describe('the trigger in n8n', () => {
 		}
 		expect((await executions()).length).toBe(before + 1);
 		expect(replies(116)).toHaveLength(1);
+	});
+
+	// Last of the runs: n8n remembers the spent windows until they end.
+	test('with both message quotas spent, the answer is 500 and nothing starts (Market delivers again later)', async () => {
+		const before = (await executions()).length;
+		sim.spendQuotaUntil('getChatMessage', Date.now() + 50 * 60_000);
+		sim.spendQuotaUntil('getChatHistory', Date.now() + 50 * 60_000);
+		const failed = await notify(buyerMessage(132, 'Есть кто?').notification);
+		expect(failed.status).toBe(500);
+		expect(failed.body).toEqual({ error: { type: 'UNKNOWN', message: expect.stringContaining('hourly limit') } });
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+		expect(replies(132)).toHaveLength(0);
 	});
 
 	test('the API key shows up nowhere in what n8n logged', () => {

@@ -217,6 +217,33 @@ describe('workflows run with `n8n execute`', () => {
 		}
 	});
 
+	test("reply-waiting against Market's limits: a send quota spent for the next 6 s, parallel-limit refusals and a 500 on a read — one reply per chat, none twice", async () => {
+		const waiting = sim.state.chats
+			.filter((chat) => chat.businessId === DEMO_BUSINESS && chat.status === 'WAITING_FOR_PARTNER')
+			.map((chat) => chat.chatId)
+			.sort((a, b) => a - b);
+		// n8n execute takes ~2 s to start: the window is still on when the sends come.
+		sim.spendQuotaUntil('sendMessageToChat', Date.now() + 6000);
+		sim.injectFault(
+			'getChatHistory',
+			{ status: 420, remaining: 9000, until: Date.now() + 50 * 60_000, body: { status: 'ERROR', errors: [{ code: 'LIMIT_EXCEEDED', message: `Hit rate limit of 4 parallel requests for businessId ${DEMO_BUSINESS}` }] } },
+			2,
+		);
+		sim.injectFault('getChatHistory', { status: 500 });
+		const started = Date.now();
+		const result = await execute('ymE2eReplyWaiting');
+		const seconds = since(started) / 1000;
+		note('reply-waiting through a spent quota and refusals', since(started));
+		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({ ok: true, output: '' });
+		expect(sim.state.sentMessages.map((m) => m.chatId).sort((a, b) => a - b)).toEqual(waiting);
+		const sends = sim.requests.filter((r) => r.operationId === 'sendMessageToChat');
+		// The ≤ 4 sends in flight when the window was found spent were refused; none after it.
+		const refused = sends.filter((r) => r.status === 420);
+		expect(refused.length).toBeGreaterThanOrEqual(1);
+		expect(refused.length).toBeLessThanOrEqual(4);
+		expect(seconds).toBeLessThan(30);
+	});
+
 	test('send-file: the file made in the workflow reaches Market byte for byte', async () => {
 		const workflow = loadWorkflow('send-file') as unknown as { nodes: Array<{ name: string; parameters: { assignments?: { assignments: Array<{ value: string }> } } }> };
 		const expectedBytes = Buffer.from(

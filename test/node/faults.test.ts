@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FIXTURE_FACTS } from '../simulator/fixtures';
-import { startSimulator, type FaultSpec, type OperationId, type RecordedRequest, type Simulator } from '../simulator/server';
+import { startSimulator, type OperationId, type RecordedRequest, type Simulator } from '../simulator/server';
 import { byId, runNode, type RunOptions, type RunResult } from '../support/engine';
 import { SIM_KEYS } from './setup';
 

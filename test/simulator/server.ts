@@ -77,6 +77,8 @@ export interface SimulatorOptions {
 	latencyMs?: number;
 	/** Clock for message/chat timestamps and rate-limit windows. Default Date.now. */
 	clock?: () => number;
+	/** Called after each answer is sent (benchmarks use it to shape quota windows). */
+	afterReply?: (record: RecordedRequest) => void;
 }
 
 export interface MultipartPart {
@@ -791,7 +793,8 @@ class YandexMarketSimulator implements Simulator {
 	}
 
 	spendQuotaUntil(opId: OperationId, until: number): void {
-		this.spentUntil.set(opId, until);
+		// Market's Until header has whole seconds: the window ends on one.
+		this.spentUntil.set(opId, Math.ceil(until / 1000) * 1000);
 	}
 
 	addChat(input: AddChatInput): ChatRecord {
@@ -1044,6 +1047,7 @@ class YandexMarketSimulator implements Simulator {
 		const until = windowOverride?.until ?? fault?.until;
 		if (until !== undefined) rate['X-RateLimit-Resource-Until'] = new Date(until).toUTCString();
 		this.send(res, record, reply, rate);
+		this.opts.afterReply?.(record);
 	}
 
 	/** Parses JSON / multipart bodies for the record; errors are kept for the handlers to report. */

@@ -53,6 +53,10 @@ export interface RunOptions {
 	onError?: INode['onError'];
 	/** n8n's "Retry On Fail" setting. */
 	retry?: { maxTries: number; waitBetweenTries: number };
+	/** Another node type under test instead of Yandex Market (see registerNodeType). */
+	node?: { type: string; typeVersion: number; credentials?: INode['credentials'] };
+	/** More credential fields, for another node's credential type (see registerCredentialType). */
+	extraCredentialData?: IDataObject;
 }
 
 export interface RunResult {
@@ -128,17 +132,20 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (auth?.type === 'generic' && workflow && node) {
 			for (const [outerKey, entries] of Object.entries(auth.properties)) {
 				const target = ((requestOptions as unknown as IDataObject)[outerKey] ??= {}) as IDataObject;
-				for (const [key, value] of Object.entries(entries as IDataObject)) {
-					target[key] = String(
+				const resolve = (text: string) =>
+					String(
 						workflow.expression.getSimpleParameterValue(
 							node,
-							value as string,
+							text,
 							'internal',
 							{ $credentials: credentials },
 							undefined,
 							'',
 						) ?? '',
 					);
+				for (const [key, value] of Object.entries(entries as IDataObject)) {
+					// Header names may be expressions too (n8n's Header Auth credential).
+					target[key.startsWith('=') ? resolve(key) : key] = resolve(value as string);
 				}
 			}
 		}
@@ -178,6 +185,20 @@ let loaded:
 	  }
 	| undefined;
 let currentCredentials: ICredentialDataDecryptedObject = {};
+const extraTypes: Record<string, INodeType | IVersionedNodeType> = {};
+
+const extraCredentialTypes: Record<string, ICredentialType> = {};
+
+/** Makes a credential type of another package usable by nodes run with runNode. */
+export function registerCredentialType(type: ICredentialType) {
+	extraCredentialTypes[type.name] = type;
+	if (loaded) loaded.credentialTypes[type.name] = type;
+}
+
+/** Makes a node type of another package (e.g. n8n's HTTP Request node) runnable with runNode. */
+export function registerNodeType(name: string, type: INodeType | IVersionedNodeType) {
+	extraTypes[name] = type;
+}
 let currentInput: TestItem[] = [];
 
 /** Loads the compiled package from dist/ as n8n does (package.json → n8n.nodes/credentials). */
@@ -193,13 +214,14 @@ export async function startEngine() {
 	for (const [name, data] of Object.entries(loader.nodeTypes)) {
 		byName[`${loader.packageName}.${name}`] = data.type;
 	}
-	const credentialTypes: Record<string, ICredentialType> = {};
+	const credentialTypes: Record<string, ICredentialType> = { ...extraCredentialTypes };
 	for (const [name, data] of Object.entries(loader.credentialTypes))
 		credentialTypes[name] = data.type;
 
 	const nodeTypes: INodeTypes = {
-		getByName: (name) => byName[name],
-		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(byName[name], version),
+		getByName: (name) => byName[name] ?? extraTypes[name],
+		getByNameAndVersion: (name, version) =>
+			NodeHelpers.getVersionedNodeType(byName[name] ?? extraTypes[name], version),
 		getKnownTypes: () => ({}),
 	} as INodeTypes;
 	loaded = {
@@ -226,11 +248,13 @@ function buildWorkflow(options: RunOptions) {
 		{
 			id: 'market',
 			name: 'Yandex Market',
-			type: NODE_TYPE,
-			typeVersion: 1,
+			type: options.node?.type ?? NODE_TYPE,
+			typeVersion: options.node?.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: options.parameters,
-			credentials: { yandexMarketApi: { id: '1', name: 'Yandex Market account' } },
+			credentials: options.node
+				? options.node.credentials
+				: { yandexMarketApi: { id: '1', name: 'Yandex Market account' } },
 			...(options.onError ? { onError: options.onError } : {}),
 			...(options.retry ? { retryOnFail: true, ...options.retry } : {}),
 		},
@@ -287,7 +311,7 @@ function buildAdditionalData(workflow: Workflow, executionId: string) {
 /** Runs Input → Yandex Market once, in n8n's engine, and returns the node's output. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	await startEngine();
-	currentCredentials = { ...(options.credentials ?? {}) };
+	currentCredentials = { ...(options.credentials ?? {}), ...(options.extraCredentialData ?? {}) };
 	currentInput = options.input ?? [{ json: {} }];
 	const workflow = buildWorkflow(options);
 	const additionalData = buildAdditionalData(workflow, String(++executionCounter));
@@ -309,7 +333,7 @@ export async function listSearch(
 	options: RunOptions & { parameterPath: string; filter?: string; paginationToken?: string },
 ): Promise<INodeListSearchResult> {
 	const { nodeType } = await startEngine();
-	currentCredentials = { ...(options.credentials ?? {}) };
+	currentCredentials = { ...(options.credentials ?? {}), ...(options.extraCredentialData ?? {}) };
 	const workflow = buildWorkflow(options);
 	const additionalData = buildAdditionalData(workflow, String(++executionCounter));
 	const context = new LoadOptionsContext(

@@ -61,7 +61,6 @@ export const chatIdLocator: INodeProperties = {
 			validation: wholeNumber('Chat ID', 'chatId'),
 		},
 	],
-	routing: { send: { type: 'query', property: 'chatId' } },
 };
 
 /** "Return All" and "Limit" for a list operation; `pageSize` is Market's page maximum. */

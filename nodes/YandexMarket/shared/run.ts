@@ -10,7 +10,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { createHash } from 'crypto';
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_S, type MarketMethod } from './constants';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_BASE_URL,
+	DEFAULT_MAX_RATE_LIMIT_WAIT_S,
+	type MarketMethod,
+} from './constants';
 import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
 
@@ -26,6 +31,12 @@ export interface PreparedRequest extends MarketRequest {
 export interface OperationSpec {
 	/** Market's operation ID of the method the operation calls. */
 	operationId: MarketMethod;
+	/**
+	 * The IDs the method takes in its query, by parameter name, with the label errors use.
+	 * Read here once per item rather than through `routing.send`: n8n's RoutingNode would
+	 * resolve a routed parameter twice more for every item.
+	 */
+	queryIds?: Record<string, string>;
 	/** Checks the item's parameters and finishes the request; throws a readable error before anything is sent. */
 	prepare?: (this: IExecuteSingleFunctions, request: PreparedRequest) => Promise<void> | void;
 	/** For list methods: how many Market returns per page at most, and where the entries are. */
@@ -42,8 +53,6 @@ export interface OperationSpec {
 		request: PreparedRequest,
 	) => IDataObject | IDataObject[];
 }
-
-const ID_LABELS: Record<string, string> = { chatId: 'Chat ID', messageId: 'Message ID' };
 
 /**
  * Hands the whole HTTP response (status and quota headers too) back from n8n's routing
@@ -102,12 +111,14 @@ function runOperation(spec: OperationSpec) {
 				'businessId',
 			);
 			const qs: IDataObject = { ...(options.qs ?? {}) };
-			for (const [field, label] of Object.entries(ID_LABELS)) {
-				if (field in qs) qs[field] = parseId(node, itemIndex, qs[field], label, field);
+			for (const [field, label] of Object.entries(spec.queryIds ?? {})) {
+				const value = this.getNodeParameter(field, undefined, { extractValue: true });
+				qs[field] = parseId(node, itemIndex, value, label, field);
 			}
 			const waitSeconds = Number(
 				this.getNodeParameter('maxRateLimitWait', DEFAULT_MAX_RATE_LIMIT_WAIT_S),
 			);
+			const baseURL = await credentialBaseUrl(this);
 			const send: Sender = async (httpOptions) => {
 				const [item] = await this.makeRoutingRequest({ ...requestData, options: httpOptions });
 				return item.json as unknown as IN8nHttpFullResponse;
@@ -120,7 +131,7 @@ function runOperation(spec: OperationSpec) {
 				body: options.method === 'POST' ? { ...((options.body as IDataObject) ?? {}) } : undefined,
 				businessId,
 				itemIndex,
-				baseURL: options.baseURL,
+				baseURL,
 				baseOptions: options as IHttpRequestOptions,
 				send,
 				maxRateLimitWaitMs: Number.isFinite(waitSeconds) ? Math.max(0, waitSeconds) * 1000 : undefined,
@@ -147,6 +158,28 @@ function runOperation(spec: OperationSpec) {
 			throw error;
 		}
 	};
+}
+
+// The credential's Base URL by execution and node: read once, not for every item.
+const baseUrls = new Map<string, Promise<string>>();
+
+async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string> {
+	const executionId = context.getExecutionId();
+	const key = `${executionId}|${context.getNode().id}`;
+	let url = executionId ? baseUrls.get(key) : undefined;
+	if (!url) {
+		url = context
+			.getCredentials(CREDENTIAL_TYPE)
+			.then((credentials) => String(credentials.baseUrl || DEFAULT_BASE_URL));
+		// A failed read is not kept: the next item asks again and reports its own error.
+		url.catch(() => baseUrls.delete(key));
+		if (executionId) baseUrls.set(key, url);
+		for (const oldest of baseUrls.keys()) {
+			if (baseUrls.size <= 100) break;
+			baseUrls.delete(oldest);
+		}
+	}
+	return await url;
 }
 
 // What this n8n process delivered lately, by execution, node run, item and content (see

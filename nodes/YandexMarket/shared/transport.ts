@@ -235,9 +235,16 @@ export async function marketRequest(
 				const left = Math.max(100, request.deadline - Date.now());
 				options.timeout = Math.min(request.timeout ?? left, left);
 			}
-			let response: IN8nHttpFullResponse;
+			let response: IN8nHttpFullResponse | undefined;
 			try {
-				response = await withSlot(business, async () => await send(options));
+				response = await withSlot(business, async () => {
+					// Learnt while this request queued for a slot: it waits instead of being refused.
+					if (spentWindow(quotaKey)) return undefined;
+					const answer = await send(options);
+					// Learnt before the slot passes on, so that the next in line knows it too.
+					learnQuota(quotaKey, answer);
+					return answer;
+				});
 			} catch (error) {
 				if (signal?.aborted) throw cancelledError(node, method, itemIndex);
 				// The original error carries the request headers (the key), so it is not passed on.
@@ -249,6 +256,7 @@ export async function marketRequest(
 				}
 				continue;
 			}
+			if (!response) continue;
 
 			const status = response.statusCode;
 			const headers = (response.headers ?? {}) as IDataObject;
@@ -264,13 +272,9 @@ export async function marketRequest(
 					throw marketApiError(node, status, body ?? {}, headers, itemIndex);
 				}
 				const until = rate.until ?? Date.now() + 1000;
-				markSpent(quotaKey, until);
 				if (await waitForQuota(until)) continue;
 				throw quotaSpentError(node, method, request.businessId, until, maxWait, itemIndex);
 			}
-			// Answered and counted: when that was the last unit, later requests wait instead of a 420.
-			if (rate.remaining === 0 && rate.until !== undefined) markSpent(quotaKey, rate.until);
-
 			if (status >= 500) {
 				if (!repeatable) {
 					throw outcomeUnknownError(node, method, `Market answered ${status}`, itemIndex, status);
@@ -296,4 +300,15 @@ export async function marketRequest(
 
 function readBackoff(failures: number): number {
 	return backoff(failures, retryTiming.readBaseMs, retryTiming.readCapMs);
+}
+
+/**
+ * What an answer tells of the method's hourly quota: a quota 420, or an answer that spent the
+ * last unit (Remaining 0), means no request of the method is worth sending before `Until`.
+ */
+function learnQuota(quotaKey: string, response: IN8nHttpFullResponse): void {
+	const rate = rateLimitOf((response.headers ?? {}) as IDataObject);
+	if (rate.remaining !== 0) return;
+	if (response.statusCode === 420 && isParallelLimit(parseBody(response.body), rate.remaining)) return;
+	markSpent(quotaKey, rate.until ?? Date.now() + 1000);
 }

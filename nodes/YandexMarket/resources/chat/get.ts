@@ -11,6 +11,7 @@ export const chatGetOperation = marketOperation(
 	{ method: 'GET', url: '/v2/businesses/{businessId}/chat' },
 	{
 		operationId: 'getChat',
+		queryIds: { chatId: 'Chat ID' },
 		output: (body, request) => ({
 			...(body.result as IDataObject),
 			businessId: request.businessId,

@@ -16,6 +16,7 @@ export const chatGetHistoryOperation = marketOperation(
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/history' },
 	{
 		operationId: 'getChatHistory',
+		queryIds: { chatId: 'Chat ID' },
 		pages: {
 			pageSize: LIMITS.historyPageMax,
 			entries: (body) => ((body.result as IDataObject)?.messages as IDataObject[]) ?? [],

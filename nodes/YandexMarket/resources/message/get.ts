@@ -13,6 +13,7 @@ export const messageGetOperation = marketOperation(
 	{ method: 'GET', url: '/v2/businesses/{businessId}/chats/message' },
 	{
 		operationId: 'getChatMessage',
+		queryIds: { chatId: 'Chat ID', messageId: 'Message ID' },
 		output: (body, request) => ({
 			chatId: request.qs.chatId,
 			businessId: request.businessId,
@@ -31,6 +32,5 @@ export const messageGetDescription: INodeProperties[] = [
 		placeholder: 'e.g. 1234',
 		displayOptions: { show },
 		description: 'The messageId, as Get History or the trigger give it',
-		routing: { send: { type: 'query', property: 'messageId' } },
 	},
 ];

@@ -15,9 +15,11 @@ export const messageSendOperation = marketOperation(
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/message' },
 	{
 		operationId: 'sendMessageToChat',
+		queryIds: { chatId: 'Chat ID' },
 		sendsOnce: true,
 		prepare(request) {
-			const text = (request.body as IDataObject).message;
+			// Read here, not routed: see `queryIds` in shared/run.ts.
+			const text = this.getNodeParameter('text', '');
 			const node = this.getNode();
 			const itemIndex = this.getItemIndex();
 			const range = `${LIMITS.messageMinChars}–${LIMITS.messageMaxChars}`;
@@ -37,6 +39,7 @@ export const messageSendOperation = marketOperation(
 					'Shorten the text (text), or split it into several messages.',
 				);
 			}
+			request.body = { message: text };
 			// Messages to one chat go out one at a time, so the buyer reads them in item order.
 			request.sequenceKey = `chat:${request.businessId}:${request.qs.chatId}`;
 		},
@@ -60,6 +63,5 @@ export const messageSendDescription: INodeProperties[] = [
 		// node's own check says what Market accepts (1–4096 characters).
 		displayOptions: { show },
 		description: `The message to the buyer, ${LIMITS.messageMinChars}–${LIMITS.messageMaxChars} characters`,
-		routing: { send: { type: 'body', property: 'message' } },
 	},
 ];

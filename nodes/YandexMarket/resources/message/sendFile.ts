@@ -16,6 +16,7 @@ export const messageSendFileOperation = marketOperation(
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/file/send' },
 	{
 		operationId: 'sendFileToChat',
+		queryIds: { chatId: 'Chat ID' },
 		sendsOnce: true,
 		async prepare(request) {
 			const node = this.getNode();
