@@ -25,7 +25,6 @@ import {
 	registerNodeType,
 	runNode,
 	startEngine,
-	type RunOptions,
 } from '../test/support/engine';
 import type { Command, Stats } from './simulator-process';
 
@@ -110,7 +109,7 @@ async function measure(sim: SimProcess, task: () => Promise<number>): Promise<Me
 const sendItems = (n: number) =>
 	Array.from({ length: n }, (_, i) => ({ json: { chatId: 101 + (i % 45), text: `reply ${i}` } }));
 
-async function viaNode(sim: SimProcess, n: number, extra: Partial<RunOptions> = {}) {
+async function viaNode(sim: SimProcess, n: number) {
 	const result = await runNode({
 		credentials: { apiKey: KEY, baseUrl: sim.url },
 		parameters: {
@@ -122,7 +121,6 @@ async function viaNode(sim: SimProcess, n: number, extra: Partial<RunOptions> = 
 		},
 		input: sendItems(n),
 		onError: 'continueRegularOutput',
-		...extra,
 	});
 	if (result.error) throw result.error;
 	return result.items.filter((i) => i.json.error !== undefined).length;

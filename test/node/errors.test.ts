@@ -138,4 +138,17 @@ describe('Retry On Fail', () => {
 		expect(sent.filter((t) => t === 'delivered once')).toHaveLength(1);
 		expect(sent.filter((t) => t === 'fails every time')).toHaveLength(3);
 	});
+
+	it('does not send again a message whose outcome was unknown (500), however often n8n retries', async () => {
+		const { runNode } = await import('../support/engine');
+		sim().failNext('sendMessageToChat', 500);
+		const result = await runNode({
+			credentials: credentialsFor(sim()),
+			parameters: send,
+			retry: { maxTries: 3, waitBetweenTries: 0 },
+		});
+		expect(result.error?.message).toMatch(/did not confirm sendMessageToChat .*may have been delivered, so it was not sent again/);
+		expect(result.error?.description).toMatch(/Get History/);
+		expect(chatRequests(sim(), 'sendMessageToChat')).toHaveLength(1);
+	});
 });

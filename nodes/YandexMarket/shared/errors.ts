@@ -185,7 +185,7 @@ export function outcomeUnknownError(
 	status?: number,
 ): NodeApiError {
 	const what = method === 'sendFileToChat' ? 'file' : 'message';
-	return new NodeApiError(
+	const error = new NodeApiError(
 		node,
 		{ httpCode: status === undefined ? 'none' : String(status), method },
 		{
@@ -195,6 +195,13 @@ export function outcomeUnknownError(
 			itemIndex,
 		},
 	);
+	error.context.outcomeUnknown = true;
+	return error;
+}
+
+/** Whether a send failed without knowing if it reached the buyer (see outcomeUnknownError). */
+export function isOutcomeUnknown(error: unknown): error is NodeApiError {
+	return error instanceof NodeApiError && error.context?.outcomeUnknown === true;
 }
 
 export function malformedAnswerError(

@@ -16,6 +16,7 @@ import {
 	DEFAULT_MAX_RATE_LIMIT_WAIT_S,
 	type MarketMethod,
 } from './constants';
+import { isOutcomeUnknown } from './errors';
 import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
 
@@ -101,6 +102,7 @@ function runOperation(spec: OperationSpec) {
 	): Promise<INodeExecutionData[]> {
 		const itemIndex = this.getItemIndex();
 		const node = this.getNode();
+		let deliveryKey: string | undefined;
 		try {
 			const options = requestData.options;
 			const businessId = parseId(
@@ -138,20 +140,24 @@ function runOperation(spec: OperationSpec) {
 			};
 			await spec.prepare?.call(this, request);
 
-			const deliveryKey = spec.sendsOnce ? deliveryKeyOf(this, request) : undefined;
+			deliveryKey = spec.sendsOnce ? deliveryKeyOf(this, request) : undefined;
+			const earlier = deliveryKey ? deliveries.get(deliveryKey) : undefined;
+			// Retry On Fail runs the node again: what went out, or may have, is not sent twice.
+			if (earlier instanceof Error) throw earlier;
 			const body =
-				deliveryKey && deliveries.has(deliveryKey)
+				earlier === true
 					? {}
 					: spec.pages
 						? await fetchPages.call(this, request, spec.pages)
 						: (await marketRequest.call(this, request)).body;
-			if (deliveryKey) remember(deliveryKey);
+			if (deliveryKey) remember(deliveryKey, true);
 			const shaped = spec.output.call(this, body, request);
 			return (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
 			}));
 		} catch (error) {
+			if (deliveryKey && isOutcomeUnknown(error)) remember(deliveryKey, error);
 			if (this.continueOnFail()) {
 				return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
 			}
@@ -182,15 +188,16 @@ async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<stri
 	return await url;
 }
 
-// What this n8n process delivered lately, by execution, node run, item and content (see
-// `sendsOnce`): only a hash each, so that the memory it holds stays small.
-const deliveries = new Set<string>();
+// What this n8n process sent lately, by execution, node run, item and content (see
+// `sendsOnce`): `true` when delivered, the error when the outcome is unknown. Keys are
+// hashes and errors are rare, so the memory it holds stays small.
+const deliveries = new Map<string, true | Error>();
 const MAX_DELIVERIES = 10_000;
 
-function remember(key: string) {
-	deliveries.add(key);
-	// Sets iterate in insertion order: drop the oldest beyond the bound.
-	for (const oldest of deliveries) {
+function remember(key: string, outcome: true | Error) {
+	deliveries.set(key, outcome);
+	// Maps iterate in insertion order: drop the oldest beyond the bound.
+	for (const oldest of deliveries.keys()) {
 		if (deliveries.size <= MAX_DELIVERIES) break;
 		deliveries.delete(oldest);
 	}
