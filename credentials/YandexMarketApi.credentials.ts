@@ -10,7 +10,10 @@ export class YandexMarketApi implements ICredentialType {
 
 	displayName = 'Yandex Market API';
 
-	icon = 'file:yandexMarket.svg' as const;
+	icon = {
+		light: 'file:../icons/yandexMarket.svg',
+		dark: 'file:../icons/yandexMarket.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://yandex.ru/dev/market/partner-api/doc/en/concepts/api-key';
 

@@ -1,4 +1,4 @@
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { getBusinesses } from './listSearch/getBusinesses';
 import { getChats } from './listSearch/getChats';
 import { chatDescription } from './resources/chat';
@@ -10,7 +10,7 @@ export class YandexMarket implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Yandex Market',
 		name: 'yandexMarket',
-		icon: 'file:yandexMarket.svg',
+		icon: { light: 'file:../../icons/yandexMarket.svg', dark: 'file:../../icons/yandexMarket.dark.svg' },
 		group: ['output'],
 		version: 1,
 		// The chosen operation's action, e.g. "Send a message", under the node on the canvas.
@@ -19,8 +19,8 @@ export class YandexMarket implements INodeType {
 		description: 'Read and answer Yandex Market buyer chats',
 		defaults: { name: 'Yandex Market' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'yandexMarketApi', required: true }],
 		// Each operation's routing hands its request to shared/run.ts, which sends it with
 		// n8n's routing request through shared/transport.ts (signing, limits, retries, errors).

@@ -1,9 +1,10 @@
-import type {
-	IHookFunctions,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { properties, webhooks } from './descriptions';
 import { receiveNotification } from './webhook';
@@ -19,7 +20,7 @@ export class YandexMarketTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Yandex Market Trigger',
 		name: 'yandexMarketTrigger',
-		icon: 'file:yandexMarket.svg',
+		icon: { light: 'file:../../icons/yandexMarket.svg', dark: 'file:../../icons/yandexMarket.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
@@ -27,7 +28,7 @@ export class YandexMarketTrigger implements INodeType {
 			'Starts the workflow when Yandex Market sends a notification: new chats and messages, orders, returns, reviews, questions',
 		defaults: { name: 'Yandex Market Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'yandexMarketApi', required: true }],
 		webhooks,
 		properties,

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import type { MarketMethod } from '../YandexMarket/shared/constants';
+import { asNodeError } from '../YandexMarket/shared/errors';
 import { marketRequest } from '../YandexMarket/shared/transport';
 
 /**
@@ -76,7 +77,7 @@ export async function fetchMessage(
 			});
 			return resultOf(body);
 		} catch (error) {
-			if (!overLimit(error)) throw error;
+			if (!overLimit(error)) throw asNodeError(this.getNode(), error);
 			lastError = error;
 		}
 	}

@@ -21,7 +21,7 @@
  * was deliberately skipped); when the node answers 500 the key is released, so Market's
  * redelivery is processed again.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 export const DUPLICATE_TTL_MS = 24 * 60 * 60 * 1000;
 /** Keys kept in memory per workflow + trigger node. */
@@ -94,14 +94,14 @@ export class DuplicateDetector {
 		if (this.has(key)) return { status: 'duplicate' };
 		const inFlight = this.pending.get(key);
 		if (inFlight) {
-			let timer: NodeJS.Timeout | undefined;
-			const outcome = await Promise.race([
-				inFlight,
-				new Promise<'timeout'>((resolve) => {
-					timer = setTimeout(() => resolve('timeout'), waitMs);
-				}),
-			]);
-			clearTimeout(timer);
+			// n8n's sleep, ended early once the first delivery has its outcome.
+			const stop = new AbortController();
+			const timeout = sleep(waitMs, stop.signal).then(
+				() => 'timeout' as const,
+				() => 'timeout' as const,
+			);
+			const outcome = await Promise.race([inFlight, timeout]);
+			stop.abort();
 			if (outcome === true) return { status: 'duplicate' };
 			// Released (the first delivery failed) or still running: this delivery is not
 			// processed either; Market delivers the event again.

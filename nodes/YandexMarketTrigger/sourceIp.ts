@@ -2,7 +2,13 @@
  * Is a notification from Yandex Market? Market's documentation lists the address ranges
  * its notifications come from and asks to check every request against them.
  */
-import { isIPv4, isIPv6 } from 'net';
+// Parsed here rather than with Node's `net`: n8n's verification allows no Node imports.
+
+/** Dotted decimal, each part 0–255 without leading zeros (as Node's `isIPv4` accepts). */
+function isIPv4(text: string): boolean {
+	const parts = text.split('.');
+	return parts.length === 4 && parts.every((part) => /^(?:0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255);
+}
 
 /** Market's ranges (Push notifications → "Диапазоны IP-адресов, которые использует Маркет"). */
 export const MARKET_RANGES = ['5.45.207.0/25', '141.8.142.0/25', '5.255.253.0/25'] as const;
@@ -71,7 +77,7 @@ function isMappedIpv4(bytes: number[]): boolean {
 
 function toBytes(address: string): number[] | undefined {
 	if (isIPv4(address)) return ipv4Bytes(address);
-	if (!isIPv6(address)) return undefined;
+	if (!address.includes(':')) return undefined;
 	const bytes = ipv6Bytes(address);
 	return bytes && isMappedIpv4(bytes) ? bytes.slice(12) : bytes;
 }

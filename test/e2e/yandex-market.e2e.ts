@@ -123,6 +123,14 @@ describe('the package in n8n', () => {
 		const icon = await fetch(`${n8n.baseUrl}/${iconPath}`);
 		expect(icon.status).toBe(200);
 		expect(await icon.text()).toContain('<svg');
+		// Light and dark variants, for n8n's two themes.
+		if (typeof node!.iconUrl === 'object') {
+			const dark = (node!.iconUrl as { dark?: string }).dark;
+			expect(dark).toMatch(/yandexMarket\.dark\.svg$/);
+			const darkIcon = await fetch(`${n8n.baseUrl}/${dark}`);
+			expect(darkIcon.status).toBe(200);
+			expect(await darkIcon.text()).toContain('<svg');
+		}
 
 		const credentials = await rest.request<Array<{ name: string }>>('GET', '/types/credentials.json');
 		expect(credentials.body.map((c) => c.name)).toContain(CREDENTIAL_TYPE);

@@ -1,4 +1,10 @@
-import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
 import { MARKET_METHODS, type MarketMethod } from './constants';
 
 export interface MarketErrorEntry {
@@ -232,4 +238,14 @@ export function cancelledError(node: INode, method: MarketMethod, itemIndex?: nu
 			itemIndex,
 		},
 	);
+}
+
+/** Errors leave the node as n8n errors: ours already are; anything else is wrapped. */
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 }

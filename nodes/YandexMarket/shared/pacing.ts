@@ -111,20 +111,18 @@ export function resetPacing(): void {
 	spentUntil.clear();
 }
 
-export class CancelledError extends Error {}
-
-/** Waits `ms`, ending early (with CancelledError) when the execution is cancelled. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	if (signal?.aborted) throw new CancelledError('cancelled');
+/** Waits `ms`; false when the execution was cancelled before or during the wait. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+	if (signal?.aborted) return false;
 	if (ms > 0) {
 		try {
 			await sleep(ms, signal);
 		} catch {
-			throw new CancelledError('cancelled');
+			return false;
 		}
 	}
 	// n8n 1.x's sleep takes no signal: look again once awake.
-	if (signal?.aborted) throw new CancelledError('cancelled');
+	return !signal?.aborted;
 }
 
 /** `base · 2^(attempt-1)`, capped, with ±50 % jitter so that parallel callers spread out. */

@@ -16,7 +16,7 @@ import {
 	DEFAULT_MAX_RATE_LIMIT_WAIT_S,
 	type MarketMethod,
 } from './constants';
-import { isOutcomeUnknown } from './errors';
+import { asNodeError, isOutcomeUnknown } from './errors';
 import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
 
@@ -161,7 +161,7 @@ function runOperation(spec: OperationSpec) {
 			if (this.continueOnFail()) {
 				return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
 			}
-			throw error;
+			throw asNodeError(node, error, itemIndex);
 		}
 	};
 }

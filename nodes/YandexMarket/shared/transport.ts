@@ -44,7 +44,6 @@ import {
 	unreachableError,
 } from './errors';
 import {
-	CancelledError,
 	backoff,
 	inSequence,
 	markSpent,
@@ -207,12 +206,7 @@ export async function marketRequest(
 
 	const wait = async (ms: number) => {
 		if (request.deadline !== undefined && Date.now() + ms > request.deadline) return false;
-		try {
-			await pause(ms, signal);
-		} catch (error) {
-			if (error instanceof CancelledError) throw cancelledError(node, method, itemIndex);
-			throw error;
-		}
+		if (!(await pause(ms, signal))) throw cancelledError(node, method, itemIndex);
 		return true;
 	};
 	/** Waits for a spent quota to reset, within the ceiling; false when that is too long. */
