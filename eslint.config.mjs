@@ -6,7 +6,24 @@ import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 const preset = (name) => n8nNodesBase.configs[name].rules;
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**'] },
+	// Tests, scripts and benchmarks: the mistakes a type checker does not catch.
+	{
+		files: ['test/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', '*.{js,mjs}'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		rules: {
+			'no-debugger': 'error',
+			'no-dupe-keys': 'error',
+			'no-duplicate-case': 'error',
+			'no-unreachable': 'error',
+			'no-self-compare': 'error',
+			'no-unsafe-finally': 'error',
+			'no-constant-binary-expression': 'error',
+			'no-var': 'error',
+			'prefer-const': 'error',
+			eqeqeq: ['error', 'always', { null: 'ignore' }],
+		},
+	},
 	{
 		files: ['package.json'],
 		languageOptions: { parser: tsParser },

@@ -8,7 +8,10 @@ const path = require('path');
 
 // Test files append how many exchanges they checked against the OpenAPI contract here;
 // the summary reporter prints the total, so CI's log shows the contract check ran.
-process.env.YM_CONTRACT_LOG ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ym-contract-')), 'log');
+process.env.YM_CONTRACT_LOG ??= path.join(
+	fs.mkdtempSync(path.join(os.tmpdir(), 'ym-contract-')),
+	'log',
+);
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -16,7 +16,12 @@
 import '../test/support/env';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { Expression, type ICredentialType, type INodeType, type IVersionedNodeType } from 'n8n-workflow';
+import {
+	Expression,
+	type ICredentialType,
+	type INodeType,
+	type IVersionedNodeType,
+} from 'n8n-workflow';
 import { SIM_KEYS, FIXTURE_FACTS } from '../test/simulator/fixtures';
 import type { SimulatorOptions } from '../test/simulator/server';
 import {
@@ -70,7 +75,9 @@ class SimProcess {
 
 // Expression evaluations, counted where n8n-workflow resolves every `=…` parameter.
 let evaluations = 0;
-const proto = Expression.prototype as unknown as { resolveSimpleParameterValue: (...args: unknown[]) => unknown };
+const proto = Expression.prototype as unknown as {
+	resolveSimpleParameterValue: (...args: unknown[]) => unknown;
+};
 const resolve = proto.resolveSimpleParameterValue;
 proto.resolveSimpleParameterValue = function (this: unknown, ...args: unknown[]) {
 	evaluations++;
@@ -134,11 +141,14 @@ async function viaPlainLoop(sim: SimProcess, n: number) {
 		Array.from({ length: 4 }, async () => {
 			while (next < items.length) {
 				const { chatId, text } = items[next++].json;
-				const answer = await fetch(`${sim.url}/v2/businesses/${BUSINESS}/chats/message?chatId=${chatId}`, {
-					method: 'POST',
-					headers: { 'Api-Key': KEY, 'Content-Type': 'application/json' },
-					body: JSON.stringify({ message: text }),
-				});
+				const answer = await fetch(
+					`${sim.url}/v2/businesses/${BUSINESS}/chats/message?chatId=${chatId}`,
+					{
+						method: 'POST',
+						headers: { 'Api-Key': KEY, 'Content-Type': 'application/json' },
+						body: JSON.stringify({ message: text }),
+					},
+				);
 				await answer.arrayBuffer();
 				if (!answer.ok) failed++;
 			}
@@ -157,14 +167,22 @@ function loadHttpRequestNode() {
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
 		const { dir } = JSON.parse(out.trim().split('\n').pop()!) as { dir: string };
-		const file = path.join(dir, 'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { HttpRequest } = require(file) as { HttpRequest: new () => IVersionedNodeType | INodeType };
+		const file = path.join(
+			dir,
+			'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js',
+		);
+		const { HttpRequest } = require(file) as {
+			HttpRequest: new () => IVersionedNodeType | INodeType;
+		};
 		const type = new HttpRequest();
 		registerNodeType('n8n-nodes-base.httpRequest', type);
-		const credentials = path.join(dir, 'node_modules/n8n-nodes-base/dist/credentials/HttpHeaderAuth.credentials.js');
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { HttpHeaderAuth } = require(credentials) as { HttpHeaderAuth: new () => ICredentialType };
+		const credentials = path.join(
+			dir,
+			'node_modules/n8n-nodes-base/dist/credentials/HttpHeaderAuth.credentials.js',
+		);
+		const { HttpHeaderAuth } = require(credentials) as {
+			HttpHeaderAuth: new () => ICredentialType;
+		};
 		registerCredentialType(new HttpHeaderAuth());
 		const version = 'nodeVersions' in type ? type.currentVersion : 1;
 		httpRequestNode = { version };
@@ -178,7 +196,11 @@ function loadHttpRequestNode() {
  * the workflow as a plain header (the fewest expressions); `'credential'` keeps it in a
  * Header Auth credential, as a seller should.
  */
-async function viaHttpRequestNode(sim: SimProcess, n: number, keyIn: 'header' | 'credential' = 'header') {
+async function viaHttpRequestNode(
+	sim: SimProcess,
+	n: number,
+	keyIn: 'header' | 'credential' = 'header',
+) {
 	const auth =
 		keyIn === 'header'
 			? { sendHeaders: true, headerParameters: { parameters: [{ name: 'Api-Key', value: KEY }] } }
@@ -187,7 +209,9 @@ async function viaHttpRequestNode(sim: SimProcess, n: number, keyIn: 'header' | 
 		node: {
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: httpRequestNode!.version,
-			...(keyIn === 'credential' ? { credentials: { httpHeaderAuth: { id: '2', name: 'Market key' } } } : {}),
+			...(keyIn === 'credential'
+				? { credentials: { httpHeaderAuth: { id: '2', name: 'Market key' } } }
+				: {}),
 		},
 		extraCredentialData: { name: 'Api-Key', value: KEY },
 		parameters: {
@@ -220,13 +244,24 @@ async function p1() {
 		await sim.call({ cmd: 'seed', chats: 1000 - FIXTURE_FACTS.demoChatCount });
 		const r = await runNode({
 			credentials: { apiKey: KEY, baseUrl: sim.url },
-			parameters: { resource: 'chat', operation: 'getAll', businessId: byId(BUSINESS), returnAll: true },
+			parameters: {
+				resource: 'chat',
+				operation: 'getAll',
+				businessId: byId(BUSINESS),
+				returnAll: true,
+			},
 		});
 		if (r.error) throw r.error;
-		if (r.items.length !== 1000) throw new Error(`Get Many returned ${r.items.length} chats, not 1,000`);
+		if (r.items.length !== 1000)
+			throw new Error(`Get Many returned ${r.items.length} chats, not 1,000`);
 		return 0;
 	});
-	row('P1', 'Get Many, Return All, 1,000 chats: requests / minimum', `${list.stats.byOperation.getChats} / 50`, ratio(list.stats.byOperation.getChats, 50));
+	row(
+		'P1',
+		'Get Many, Return All, 1,000 chats: requests / minimum',
+		`${list.stats.byOperation.getChats} / 50`,
+		ratio(list.stats.byOperation.getChats, 50),
+	);
 
 	// A new chat with 1,000 messages.
 	const seedChat = async () => {
@@ -239,19 +274,37 @@ async function p1() {
 		chatId = await seedChat();
 		const r = await runNode({
 			credentials: { apiKey: KEY, baseUrl: sim.url },
-			parameters: { resource: 'chat', operation: 'getHistory', businessId: byId(BUSINESS), chatId: byId(chatId), returnAll: true },
+			parameters: {
+				resource: 'chat',
+				operation: 'getHistory',
+				businessId: byId(BUSINESS),
+				chatId: byId(chatId),
+				returnAll: true,
+			},
 		});
 		if (r.error) throw r.error;
-		if (r.items.length !== 1000) throw new Error(`Get History returned ${r.items.length} messages, not 1,000`);
+		if (r.items.length !== 1000)
+			throw new Error(`Get History returned ${r.items.length} messages, not 1,000`);
 		return 0;
 	});
-	row('P1', 'Get History, Return All, 1,000 messages: requests / minimum', `${history.stats.byOperation.getChatHistory} / 10`, ratio(history.stats.byOperation.getChatHistory, 10));
+	row(
+		'P1',
+		'Get History, Return All, 1,000 messages: requests / minimum',
+		`${history.stats.byOperation.getChatHistory} / 10`,
+		ratio(history.stats.byOperation.getChatHistory, 10),
+	);
 
 	const fromKnown = await measure(sim, async () => {
 		chatId = await seedChat();
 		const first = await runNode({
 			credentials: { apiKey: KEY, baseUrl: sim.url },
-			parameters: { resource: 'chat', operation: 'getHistory', businessId: byId(BUSINESS), chatId: byId(chatId), limit: 900 },
+			parameters: {
+				resource: 'chat',
+				operation: 'getHistory',
+				businessId: byId(BUSINESS),
+				chatId: byId(chatId),
+				limit: 900,
+			},
 		});
 		const known = first.items[first.items.length - 1].json.messageId;
 		await sim.reset();
@@ -267,10 +320,16 @@ async function p1() {
 				options: { messageIdFrom: String(known) },
 			},
 		});
-		if (r.items.length !== 101) throw new Error(`history from a known message returned ${r.items.length}, not 101`);
+		if (r.items.length !== 101)
+			throw new Error(`history from a known message returned ${r.items.length}, not 101`);
 		return 0;
 	});
-	row('P1', 'Get History from a known message (101 new): requests / minimum', `${fromKnown.stats.byOperation.getChatHistory} / 2`, ratio(fromKnown.stats.byOperation.getChatHistory, 2));
+	row(
+		'P1',
+		'Get History from a known message (101 new): requests / minimum',
+		`${fromKnown.stats.byOperation.getChatHistory} / 2`,
+		ratio(fromKnown.stats.byOperation.getChatHistory, 2),
+	);
 	await sim.close();
 }
 
@@ -283,18 +342,37 @@ async function p2(latencyMs: number) {
 	const plain = await measure(sim, () => viaPlainLoop(sim, SENDS));
 	const node = await measure(sim, () => viaNode(sim, SENDS));
 	const label = `${SENDS} sends at ${latencyMs} ms latency`;
-	const check = (m: Measured) => `${m.stats.sent} sent, ${m.failed} failed, ${m.stats.duplicateTexts} duplicates`;
+	const check = (m: Measured) =>
+		`${m.stats.sent} sent, ${m.failed} failed, ${m.stats.duplicateTexts} duplicates`;
 	row('P2', `${label}: plain HTTP loop, 4 in flight`, ms(plain.wallMs), '1.00×', check(plain));
 	row('P2', `${label}: the node`, ms(node.wallMs), ratio(node.wallMs, plain.wallMs), check(node));
 	row('P2', `${label}: the node, first request after`, ms(node.firstRequestMs), '', '');
 	if (latencyMs === 0) {
-		row('P2', 'CPU per item: plain loop / the node', `${(plain.cpuMs / SENDS).toFixed(2)} / ${(node.cpuMs / SENDS).toFixed(2)} ms`, '', '');
-		row('P2', 'expression evaluations per item: the node', (node.evaluations / SENDS).toFixed(1), '', '');
+		row(
+			'P2',
+			'CPU per item: plain loop / the node',
+			`${(plain.cpuMs / SENDS).toFixed(2)} / ${(node.cpuMs / SENDS).toFixed(2)} ms`,
+			'',
+			'',
+		);
+		row(
+			'P2',
+			'expression evaluations per item: the node',
+			(node.evaluations / SENDS).toFixed(1),
+			'',
+			'',
+		);
 	}
 	if (httpRequestNode) {
 		await viaHttpRequestNode(sim, 50);
 		const http = await measure(sim, () => viaHttpRequestNode(sim, SENDS));
-		row('P2', `${label}: HTTP Request node, 4 parallel allowed`, ms(http.wallMs), ratio(http.wallMs, plain.wallMs), `${http.stats.byStatus['420'] ?? 0} of ${SENDS} refused with 420`);
+		row(
+			'P2',
+			`${label}: HTTP Request node, 4 parallel allowed`,
+			ms(http.wallMs),
+			ratio(http.wallMs, plain.wallMs),
+			`${http.stats.byStatus['420'] ?? 0} of ${SENDS} refused with 420`,
+		);
 	}
 	await sim.close();
 
@@ -319,7 +397,13 @@ async function p2(latencyMs: number) {
 			['key in a Header Auth credential', withCredential],
 		] as const) {
 			const http = median(runs);
-			row('P2', `CPU per item, median of 3: the node / HTTP Request node, ${how}`, `${perItem(node)} / ${perItem(http)} ms`, ratio(node.cpuMs, http.cpuMs), `${http.stats.sent} sent; ${(http.evaluations / SENDS).toFixed(1)} expression evaluations per item`);
+			row(
+				'P2',
+				`CPU per item, median of 3: the node / HTTP Request node, ${how}`,
+				`${perItem(node)} / ${perItem(http)} ms`,
+				ratio(node.cpuMs, http.cpuMs),
+				`${http.stats.sent} sent; ${(http.evaluations / SENDS).toFixed(1)} expression evaluations per item`,
+			);
 		}
 		await open.close();
 	}
@@ -327,14 +411,29 @@ async function p2(latencyMs: number) {
 
 async function p4() {
 	const pauseMs = 2000;
-	const sim = await SimProcess.start({ quotas: { sendMessageToChat: 1e9 } }, { sends: 25, pauseMs });
+	const sim = await SimProcess.start(
+		{ quotas: { sendMessageToChat: 1e9 } },
+		{ sends: 25, pauseMs },
+	);
 	const n = 100;
 	const node = await measure(sim, () => viaNode(sim, n));
 	const plain = await measure(sim, () => viaPlainLoop(sim, n));
 	// The windows after sends 25, 50 and 75 must pass: nothing can be sent in them.
 	const minimum = node.stats.windowsToWaitMs;
-	row('P4', `${n} sends, quota spent for ${pauseMs / 1000} s every 25: failures / duplicates`, `${node.failed} / ${node.stats.duplicateTexts}`, '', `${node.stats.sent} delivered`);
-	row('P4', 'wall time / the least the limits allow', `${ms(node.wallMs)} / ${ms(minimum)}`, ratio(node.wallMs, minimum), `${node.stats.byStatus['420'] ?? 0} refusals met, ${node.stats.sentIntoKnownSpentWindow} sent into a window already known to be spent`);
+	row(
+		'P4',
+		`${n} sends, quota spent for ${pauseMs / 1000} s every 25: failures / duplicates`,
+		`${node.failed} / ${node.stats.duplicateTexts}`,
+		'',
+		`${node.stats.sent} delivered`,
+	);
+	row(
+		'P4',
+		'wall time / the least the limits allow',
+		`${ms(node.wallMs)} / ${ms(minimum)}`,
+		ratio(node.wallMs, minimum),
+		`${node.stats.byStatus['420'] ?? 0} refusals met, ${node.stats.sentIntoKnownSpentWindow} sent into a window already known to be spent`,
+	);
 	row('P4', 'the plain loop, for contrast: failures', `${plain.failed} of ${n}`, '', '');
 	await sim.close();
 }
@@ -355,7 +454,13 @@ async function memory() {
 	await peak(100);
 	const small = await peak(200);
 	const large = await peak(1200);
-	row('M', 'peak heap per extra item (1,200 vs 200 sends)', `${((large - small) / 1000 / 1024).toFixed(1)} KiB`, '', gc ? '' : 'run with --expose-gc for steadier figures');
+	row(
+		'M',
+		'peak heap per extra item (1,200 vs 200 sends)',
+		`${((large - small) / 1000 / 1024).toFixed(1)} KiB`,
+		'',
+		gc ? '' : 'run with --expose-gc for steadier figures',
+	);
 	await sim.close();
 }
 
@@ -371,9 +476,12 @@ const wanted = (part: string) => only.length === 0 || only.includes(part);
 	if (wanted('P2')) await p2(20);
 	if (wanted('P4')) await p4();
 	if (wanted('M')) await memory();
-	if (wanted('P2') && !httpRequestNode) row('P2', "n8n's HTTP Request node", 'not measured', '', httpRequestMissing);
+	if (wanted('P2') && !httpRequestNode)
+		row('P2', "n8n's HTTP Request node", 'not measured', '', httpRequestMissing);
 	const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-	console.log(['', 'what', 'measured', 'ratio', 'notes'].map((h, i) => h.padEnd(widths[i])).join(' | '));
+	console.log(
+		['', 'what', 'measured', 'ratio', 'notes'].map((h, i) => h.padEnd(widths[i])).join(' | '),
+	);
 	for (const r of rows) console.log(r.map((c, i) => (c ?? '').padEnd(widths[i])).join(' | '));
 	process.exit(0);
 })().catch((error) => {

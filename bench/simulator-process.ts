@@ -45,7 +45,9 @@ function stats(): Stats {
 	// any beyond those were sent after the client had been told.
 	let inside = 0;
 	for (const [from, until] of windows) {
-		const refused = s.requests.filter((r) => r.status === 420 && r.startedAt >= from && r.startedAt < until);
+		const refused = s.requests.filter(
+			(r) => r.status === 420 && r.startedAt >= from && r.startedAt < until,
+		);
 		inside += Math.max(0, refused.length - 4);
 	}
 	return {
@@ -71,7 +73,8 @@ process.on('message', async (message: Command) => {
 			sim = await startSimulator({
 				...message.options,
 				afterReply: (record) => {
-					if (!quotaEvery || record.operationId !== 'sendMessageToChat' || record.status !== 200) return;
+					if (!quotaEvery || record.operationId !== 'sendMessageToChat' || record.status !== 200)
+						return;
 					if (++sends % quotaEvery.sends === 0) {
 						const now = Date.now();
 						sim!.spendQuotaUntil('sendMessageToChat', now + quotaEvery.pauseMs);
@@ -90,13 +93,17 @@ process.on('message', async (message: Command) => {
 			const s = sim!;
 			const business = s.state.businesses[0].id;
 			let lastChatId = 0;
-			for (let i = 0; i < (message.chats ?? 0); i++) lastChatId = s.addChat({ businessId: business }).chatId;
+			for (let i = 0; i < (message.chats ?? 0); i++)
+				lastChatId = s.addChat({ businessId: business }).chatId;
 			if (message.messages) {
 				for (let i = 0; i < message.messages.count; i++) {
 					s.addMessage(message.messages.chatId, { message: `message ${i}` });
 				}
 			}
-			return reply({ lastChatId, chats: s.state.chats.filter((c) => c.businessId === business).length });
+			return reply({
+				lastChatId,
+				chats: s.state.chats.filter((c) => c.businessId === business).length,
+			});
 		}
 		case 'stats':
 			return reply(stats());

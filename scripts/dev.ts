@@ -26,14 +26,16 @@ async function main(): Promise<void> {
 		['n8n', n8nPort],
 		['the simulator', simPort],
 	] as const) {
-		if (port === 5679) throw new Error(`port 5679 is n8n's task broker: choose another port for ${what}`);
+		if (port === 5679)
+			throw new Error(`port 5679 is n8n's task broker: choose another port for ${what}`);
 		if (await portInUse(port)) {
 			throw new Error(
 				`port ${port} (for ${what}) is already in use on 127.0.0.1. Stop what uses it, or set ${what === 'n8n' ? 'N8N_DEV_PORT' : 'SIM_PORT'}.`,
 			);
 		}
 	}
-	const cacheRoot = process.env.N8N_E2E_CACHE ?? path.join(homedir(), '.cache', 'n8n-nodes-yandex-market');
+	const cacheRoot =
+		process.env.N8N_E2E_CACHE ?? path.join(homedir(), '.cache', 'n8n-nodes-yandex-market');
 	const userFolder = process.env.N8N_DEV_KEEP ? path.join(cacheRoot, 'dev-user-folder') : undefined;
 
 	const started = Date.now();
@@ -78,6 +80,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(
+		`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -29,7 +29,12 @@ export const SANDBOX_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market
  * editor shows its Production URL anyway (what `npm run screenshot` pictures),
  * and nothing should answer on it until someone publishes it on purpose.
  */
-export const EXAMPLE_WORKFLOWS = ['reply-waiting', 'send-file', 'other-operations', 'trigger-auto-reply'] as const;
+export const EXAMPLE_WORKFLOWS = [
+	'reply-waiting',
+	'send-file',
+	'other-operations',
+	'trigger-auto-reply',
+] as const;
 
 export interface SandboxOptions {
 	/** n8n's port; a free one when omitted. */
@@ -52,7 +57,8 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-	const progress = options.onProgress ?? ((message: string) => process.stderr.write(`${message}\n`));
+	const progress =
+		options.onProgress ?? ((message: string) => process.stderr.write(`${message}\n`));
 
 	const runtime = ensureN8n();
 	progress('Packing the package (npm pack)…');
@@ -102,7 +108,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			n8n: instance,
 			sim,
 			editorUrl: `${instance.baseUrl}/`,
-			workflows: workflows.map((w) => ({ id: w.id, name: w.name, url: `${instance.baseUrl}/workflow/${w.id}` })),
+			workflows: workflows.map((w) => ({
+				id: w.id,
+				name: w.name,
+				url: `${instance.baseUrl}/workflow/${w.id}`,
+			})),
 			async stop() {
 				await instance.dispose();
 				await sim.close();

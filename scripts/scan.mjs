@@ -8,21 +8,30 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
 
 function unpackTarball() {
 	if (!fs.existsSync(path.join(root, 'dist', 'package.json'))) {
-		console.error('scanner: dist/ is missing; run `npm run build` first (the tarball leg lints what npm pack ships)');
+		console.error(
+			'scanner: dist/ is missing; run `npm run build` first (the tarball leg lints what npm pack ships)',
+		);
 		process.exit(1);
 	}
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ym-scan-'));
-	const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
-		cwd: root,
-		encoding: 'utf8',
-	});
+	const out = execFileSync(
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', work],
+		{
+			cwd: root,
+			encoding: 'utf8',
+		},
+	);
 	const [{ filename }] = JSON.parse(out);
 	execFileSync('tar', ['-xzf', path.join(work, filename), '-C', work]);
 	return path.join(work, 'package');

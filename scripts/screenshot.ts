@@ -48,15 +48,19 @@ function ensureChromium(): string {
 	if (existsSync(wanted)) return wanted;
 	if (process.env.CHROMIUM) throw new Error(`CHROMIUM=${wanted} does not exist`);
 	if (process.getuid?.() !== 0) {
-		throw new Error('/usr/bin/chromium is missing: install it with `sudo apt-get install -y chromium` (Debian) and run again');
+		throw new Error(
+			'/usr/bin/chromium is missing: install it with `sudo apt-get install -y chromium` (Debian) and run again',
+		);
 	}
-	log('installing Debian\'s chromium (apt-get update && apt-get install -y chromium)…');
+	log("installing Debian's chromium (apt-get update && apt-get install -y chromium)…");
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	for (const args of [['update'], ['install', '-y', 'chromium']]) {
 		const result = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
-		if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (rc ${result.status})`);
+		if (result.status !== 0)
+			throw new Error(`apt-get ${args.join(' ')} failed (rc ${result.status})`);
 	}
-	if (!existsSync(wanted)) throw new Error('apt-get installed chromium, but /usr/bin/chromium is still missing');
+	if (!existsSync(wanted))
+		throw new Error('apt-get installed chromium, but /usr/bin/chromium is still missing');
 	return wanted;
 }
 
@@ -100,7 +104,8 @@ async function launchChromium(binary: string): Promise<Browser> {
 	});
 	const deadline = Date.now() + 30_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`chromium exited (rc ${child.exitCode}):\n${stderr}`);
+		if (child.exitCode !== null)
+			throw new Error(`chromium exited (rc ${child.exitCode}):\n${stderr}`);
 		try {
 			const response = await fetch(`http://127.0.0.1:${port}/json/version`);
 			if (response.ok) return { process: child, port, profile };
@@ -117,11 +122,18 @@ async function launchChromium(binary: string): Promise<Browser> {
 
 class Cdp {
 	private nextId = 1;
-	private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; method: string }>();
+	private readonly pending = new Map<
+		number,
+		{ resolve: (value: unknown) => void; reject: (error: Error) => void; method: string }
+	>();
 
 	private constructor(private readonly socket: WebSocket) {
 		socket.addEventListener('message', (event: MessageEvent) => {
-			const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+			const message = JSON.parse(String(event.data)) as {
+				id?: number;
+				result?: unknown;
+				error?: { message: string };
+			};
 			if (message.id === undefined) return;
 			const waiter = this.pending.get(message.id);
 			if (!waiter) return;
@@ -135,26 +147,37 @@ class Cdp {
 		const socket = new WebSocket(url);
 		await new Promise<void>((resolve, reject) => {
 			socket.addEventListener('open', () => resolve(), { once: true });
-			socket.addEventListener('error', () => reject(new Error(`cannot connect to ${url}`)), { once: true });
+			socket.addEventListener('error', () => reject(new Error(`cannot connect to ${url}`)), {
+				once: true,
+			});
 		});
 		return new Cdp(socket);
 	}
 
-	async send<T = Record<string, unknown>>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+	async send<T = Record<string, unknown>>(
+		method: string,
+		params: Record<string, unknown> = {},
+	): Promise<T> {
 		const id = this.nextId++;
-		const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject, method }));
+		const result = new Promise<unknown>((resolve, reject) =>
+			this.pending.set(id, { resolve, reject, method }),
+		);
 		this.socket.send(JSON.stringify({ id, method, params }));
 		return (await result) as T;
 	}
 
 	/** Evaluates an expression in the page and returns its (JSON-able) value. */
 	async evaluate<T = unknown>(expression: string): Promise<T> {
-		const result = await this.send<{ result: { value?: T }; exceptionDetails?: { text: string } }>('Runtime.evaluate', {
-			expression,
-			returnByValue: true,
-			awaitPromise: true,
-		});
-		if (result.exceptionDetails) throw new Error(`page script failed: ${result.exceptionDetails.text}`);
+		const result = await this.send<{ result: { value?: T }; exceptionDetails?: { text: string } }>(
+			'Runtime.evaluate',
+			{
+				expression,
+				returnByValue: true,
+				awaitPromise: true,
+			},
+		);
+		if (result.exceptionDetails)
+			throw new Error(`page script failed: ${result.exceptionDetails.text}`);
 		return result.result.value as T;
 	}
 
@@ -175,11 +198,17 @@ class Cdp {
 
 	async navigate(url: string): Promise<void> {
 		await this.send('Page.navigate', { url });
-		await this.waitFor(`${url} to load`, `document.readyState === 'complete' && location.href.startsWith(${JSON.stringify(url.split('#')[0])})`);
+		await this.waitFor(
+			`${url} to load`,
+			`document.readyState === 'complete' && location.href.startsWith(${JSON.stringify(url.split('#')[0])})`,
+		);
 	}
 
 	async screenshot(file: string): Promise<void> {
-		const { data } = await this.send<{ data: string }>('Page.captureScreenshot', { format: 'png', captureBeyondViewport: false });
+		const { data } = await this.send<{ data: string }>('Page.captureScreenshot', {
+			format: 'png',
+			captureBeyondViewport: false,
+		});
 		mkdirSync(path.dirname(file), { recursive: true });
 		writeFileSync(file, Buffer.from(data, 'base64'));
 	}
@@ -191,8 +220,20 @@ class Cdp {
 
 	async click(x: number, y: number, clickCount = 1): Promise<void> {
 		for (let count = 1; count <= clickCount; count++) {
-			await this.send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: count });
-			await this.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: count });
+			await this.send('Input.dispatchMouseEvent', {
+				type: 'mousePressed',
+				x,
+				y,
+				button: 'left',
+				clickCount: count,
+			});
+			await this.send('Input.dispatchMouseEvent', {
+				type: 'mouseReleased',
+				x,
+				y,
+				button: 'left',
+				clickCount: count,
+			});
 		}
 	}
 
@@ -211,22 +252,48 @@ class Cdp {
 	}
 
 	/** Presses the left button at `from`, moves to `to` in steps (the editor's resizers follow mousemove), releases. */
-	async drag(from: { x: number; y: number }, to: { x: number; y: number }, steps = 5): Promise<void> {
+	async drag(
+		from: { x: number; y: number },
+		to: { x: number; y: number },
+		steps = 5,
+	): Promise<void> {
 		await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: from.x, y: from.y });
-		await this.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: from.x, y: from.y, button: 'left', clickCount: 1 });
+		await this.send('Input.dispatchMouseEvent', {
+			type: 'mousePressed',
+			x: from.x,
+			y: from.y,
+			button: 'left',
+			clickCount: 1,
+		});
 		for (let step = 1; step <= steps; step++) {
 			const x = from.x + ((to.x - from.x) * step) / steps;
 			const y = from.y + ((to.y - from.y) * step) / steps;
-			await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y, button: 'left', buttons: 1 });
+			await this.send('Input.dispatchMouseEvent', {
+				type: 'mouseMoved',
+				x,
+				y,
+				button: 'left',
+				buttons: 1,
+			});
 		}
-		await this.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: to.x, y: to.y, button: 'left', clickCount: 1 });
+		await this.send('Input.dispatchMouseEvent', {
+			type: 'mouseReleased',
+			x: to.x,
+			y: to.y,
+			button: 'left',
+			clickCount: 1,
+		});
 	}
 
 	/** Removes what would cover the picture: toasts, the focus ring, hover tooltips. */
 	async tidy(): Promise<void> {
 		// Toasts ("Node executed successfully") would cover the output.
-		await this.evaluate(`document.querySelectorAll('.el-notification').forEach((toast) => toast.remove())`);
-		await this.evaluate(`document.activeElement && document.activeElement.blur && document.activeElement.blur()`);
+		await this.evaluate(
+			`document.querySelectorAll('.el-notification').forEach((toast) => toast.remove())`,
+		);
+		await this.evaluate(
+			`document.activeElement && document.activeElement.blur && document.activeElement.blur()`,
+		);
 		await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: 5, y: HEIGHT - 5 });
 		await sleep(500);
 	}
@@ -243,10 +310,13 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
 	let cdp: Cdp | undefined;
 	let step = 0;
 	const debugShot = async (name: string) => {
-		if (DEBUG && cdp) await cdp.screenshot(path.join(tmpdir(), `ym-screenshot-${++step}-${name}.png`));
+		if (DEBUG && cdp)
+			await cdp.screenshot(path.join(tmpdir(), `ym-screenshot-${++step}-${name}.png`));
 	};
 	try {
-		const targets = (await (await fetch(`http://127.0.0.1:${browser.port}/json/list`)).json()) as Array<{
+		const targets = (await (
+			await fetch(`http://127.0.0.1:${browser.port}/json/list`)
+		).json()) as Array<{
 			type: string;
 			webSocketDebuggerUrl: string;
 		}>;
@@ -255,7 +325,12 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
 		cdp = await Cdp.connect(page.webSocketDebuggerUrl);
 		await cdp.send('Page.enable');
 		await cdp.send('Runtime.enable');
-		await cdp.send('Emulation.setDeviceMetricsOverride', { width: WIDTH, height: HEIGHT, deviceScaleFactor: 1, mobile: false });
+		await cdp.send('Emulation.setDeviceMetricsOverride', {
+			width: WIDTH,
+			height: HEIGHT,
+			deviceScaleFactor: 1,
+			mobile: false,
+		});
 
 		// Sign in through the editor's own form (the session is tied to the browser).
 		const base = sandbox.n8n.baseUrl;
@@ -277,7 +352,10 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
 		log(`opening workflow "${workflow.name}"`);
 		await cdp.navigate(`${base}/workflow/${workflow.id}`);
 		const nodeSelector = `[data-test-id="canvas-node"][data-node-name=${JSON.stringify(NODE_NAME)}]`;
-		await cdp.waitFor('the canvas', `document.querySelectorAll('[data-test-id="canvas-node"]').length > 0`);
+		await cdp.waitFor(
+			'the canvas',
+			`document.querySelectorAll('[data-test-id="canvas-node"]').length > 0`,
+		);
 		await sleep(1500);
 		await cdp.screenshot(WORKFLOW_OUTPUT);
 		log(`saved ${path.relative(REPO_ROOT, WORKFLOW_OUTPUT)}`);
@@ -300,7 +378,7 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
 		await cdp.click(execute.x, execute.y);
 		try {
 			const count = await cdp.waitFor<string>(
-				'the node\'s output',
+				"the node's output",
 				`(() => {
 					const panel = document.querySelector('[data-test-id="output-panel"]');
 					const count = panel && panel.querySelector('[data-test-id="ndv-items-count"]');
@@ -327,7 +405,9 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
 	} finally {
 		cdp?.close();
 		browser.process.kill('SIGKILL');
-		await new Promise((resolve) => (browser.process.exitCode !== null ? resolve(null) : browser.process.once('exit', resolve)));
+		await new Promise((resolve) =>
+			browser.process.exitCode !== null ? resolve(null) : browser.process.once('exit', resolve),
+		);
 		rmSync(browser.profile, { recursive: true, force: true });
 	}
 }
@@ -337,23 +417,33 @@ async function takeScreenshot(sandbox: Sandbox, chromium: string): Promise<void>
  * paste into the seller cabinet, the notice under it, then Events and Options.
  * The URL is checked to be `<n8n>/webhook/<webhookId>` (no /notification).
  */
-async function screenshotTrigger(cdp: Cdp, base: string, debugShot: (name: string) => Promise<void>): Promise<void> {
+async function screenshotTrigger(
+	cdp: Cdp,
+	base: string,
+	debugShot: (name: string) => Promise<void>,
+): Promise<void> {
 	const workflow = loadWorkflow(TRIGGER_WORKFLOW) as ReturnType<typeof loadWorkflow> & {
 		nodes: Array<{ name: string; type: string; webhookId?: string }>;
 	};
 	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
-	if (!trigger?.webhookId) throw new Error(`${TRIGGER_WORKFLOW}.json has no ${TRIGGER_TYPE} node with a webhookId`);
+	if (!trigger?.webhookId)
+		throw new Error(`${TRIGGER_WORKFLOW}.json has no ${TRIGGER_TYPE} node with a webhookId`);
 	const productionUrl = `${base}/webhook/${trigger.webhookId}`;
 
 	log(`opening workflow "${workflow.name}"`);
 	await cdp.navigate(`${base}/workflow/${workflow.id}`);
-	await cdp.waitFor('the canvas', `document.querySelectorAll('[data-test-id="canvas-node"]').length > 0`);
+	await cdp.waitFor(
+		'the canvas',
+		`document.querySelectorAll('[data-test-id="canvas-node"]').length > 0`,
+	);
 	await sleep(1000);
-	const node = await cdp.centerOf(`[data-test-id="canvas-node"][data-node-name=${JSON.stringify(trigger.name)}]`);
+	const node = await cdp.centerOf(
+		`[data-test-id="canvas-node"][data-node-name=${JSON.stringify(trigger.name)}]`,
+	);
 	log(`opening trigger "${trigger.name}"`);
 	await cdp.click(node.x, node.y, 2);
 	await cdp.waitFor(
-		'the trigger\'s parameters to render',
+		"the trigger's parameters to render",
 		`!!document.querySelector('[data-test-id="node-parameters"] [data-test-id="parameter-input-events"]') &&
 			!!document.querySelector('[data-test-id="node-parameters"] [data-test-id="node-credentials-select"]')`,
 	);
@@ -373,7 +463,8 @@ async function screenshotTrigger(cdp: Cdp, base: string, debugShot: (name: strin
 			return selected && url ? url.textContent.trim() : '';
 		})()`,
 	);
-	if (shown !== productionUrl) throw new Error(`the editor shows ${shown} as Production URL, expected ${productionUrl}`);
+	if (shown !== productionUrl)
+		throw new Error(`the editor shows ${shown} as Production URL, expected ${productionUrl}`);
 	log(`Production URL: ${shown}`);
 	await debugShot('trigger-webhooks');
 
@@ -428,7 +519,9 @@ async function main(): Promise<void> {
 main().then(
 	() => process.exit(0),
 	(error: unknown) => {
-		process.stderr.write(`npm run screenshot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`npm run screenshot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { getBusinesses } from './listSearch/getBusinesses';
-import { getChats } from './listSearch/getChats';
+import { searchBusinesses } from './listSearch/searchBusinesses';
+import { searchChats } from './listSearch/searchChats';
 import { chatDescription } from './resources/chat';
 import { messageDescription } from './resources/message';
 import { DEFAULT_BASE_URL } from './shared/constants';
@@ -10,7 +10,10 @@ export class YandexMarket implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Yandex Market',
 		name: 'yandexMarket',
-		icon: { light: 'file:../../icons/yandexMarket.svg', dark: 'file:../../icons/yandexMarket.dark.svg' },
+		icon: {
+			light: 'file:../../icons/yandexMarket.svg',
+			dark: 'file:../../icons/yandexMarket.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		// The chosen operation's action, e.g. "Send a message", under the node on the canvas.
@@ -50,8 +53,8 @@ export class YandexMarket implements INodeType {
 
 	methods = {
 		listSearch: {
-			getBusinesses,
-			getChats,
+			searchBusinesses,
+			searchChats,
 		},
 	};
 }

@@ -9,7 +9,13 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 
 import { OPERATIONS, type RecordedRequest } from '../simulator/server';
-import { SPEC_DIR, contractAvailable, contractOrSkip, loadContract, type Contract } from './openapi';
+import {
+	SPEC_DIR,
+	contractAvailable,
+	contractOrSkip,
+	loadContract,
+	type Contract,
+} from './openapi';
 
 interface Exchange {
 	method: string;
@@ -51,7 +57,12 @@ function rec(x: Exchange): RecordedRequest {
 const chatInfo = {
 	chatId: 101,
 	orderId: 7000101,
-	context: { type: 'ORDER', customer: { name: 'Анна', publicId: 'p1' }, campaignId: 2001, orderId: 7000101 },
+	context: {
+		type: 'ORDER',
+		customer: { name: 'Анна', publicId: 'p1' },
+		campaignId: 2001,
+		orderId: 7000101,
+	},
 	type: 'CHAT',
 	status: 'WAITING_FOR_PARTNER',
 	createdAt: '2026-11-20T10:00:00+03:00',
@@ -84,7 +95,11 @@ if (!contractAvailable()) {
 		describe('requests', () => {
 			it('accepts valid requests', () => {
 				expect(c.validateExchange(chatsOk())).toEqual([]);
-				expect(c.validateRequest(rec({ method: 'POST', path: '/v2/businesses/1001/chats', json: { statuses: null } }))).toEqual([]);
+				expect(
+					c.validateRequest(
+						rec({ method: 'POST', path: '/v2/businesses/1001/chats', json: { statuses: null } }),
+					),
+				).toEqual([]);
 				expect(
 					c.validateRequest(
 						rec({
@@ -95,7 +110,11 @@ if (!contractAvailable()) {
 						}),
 					),
 				).toEqual([]);
-				expect(c.validateRequest(rec({ method: 'GET', path: '/v2/campaigns', query: { page: '1', pageSize: '100' } }))).toEqual([]);
+				expect(
+					c.validateRequest(
+						rec({ method: 'GET', path: '/v2/campaigns', query: { page: '1', pageSize: '100' } }),
+					),
+				).toEqual([]);
 				expect(c.validateRequest(rec({ method: 'POST', path: '/v2/auth/token' }))).toEqual([]);
 			});
 
@@ -110,24 +129,49 @@ if (!contractAvailable()) {
 					'POST /v2/businesses/1001/chats: query.limit must be integer',
 				]);
 				expect(
-					c.validateRequest(rec({ method: 'POST', path: '/v2/businesses/1001/chats/history', query: { chatId: '1', limit: '101' }, json: {} })),
+					c.validateRequest(
+						rec({
+							method: 'POST',
+							path: '/v2/businesses/1001/chats/history',
+							query: { chatId: '1', limit: '101' },
+							json: {},
+						}),
+					),
 				).toEqual(['POST /v2/businesses/1001/chats/history: query.limit must be <= 100']);
 			});
 
 			it('reports missing and unknown parameters, and bad path parameters', () => {
-				expect(c.validateRequest(rec({ method: 'GET', path: '/v2/businesses/1001/chat' }))).toEqual([
-					'GET /v2/businesses/1001/chat: query.chatId is required',
-				]);
-				expect(c.validateRequest(rec({ method: 'GET', path: '/v2/businesses/1001/chat', query: { chatId: '1', foo: 'x' } }))).toEqual([
-					'GET /v2/businesses/1001/chat: query.foo is not a parameter of getChat',
-				]);
-				expect(c.validateRequest(rec({ method: 'GET', path: '/v2/businesses/0/chat', query: { chatId: 'abc' } }))).toEqual([
+				expect(c.validateRequest(rec({ method: 'GET', path: '/v2/businesses/1001/chat' }))).toEqual(
+					['GET /v2/businesses/1001/chat: query.chatId is required'],
+				);
+				expect(
+					c.validateRequest(
+						rec({
+							method: 'GET',
+							path: '/v2/businesses/1001/chat',
+							query: { chatId: '1', foo: 'x' },
+						}),
+					),
+				).toEqual(['GET /v2/businesses/1001/chat: query.foo is not a parameter of getChat']);
+				expect(
+					c.validateRequest(
+						rec({ method: 'GET', path: '/v2/businesses/0/chat', query: { chatId: 'abc' } }),
+					),
+				).toEqual([
 					'GET /v2/businesses/0/chat: path.businessId must be >= 1',
 					'GET /v2/businesses/0/chat: query.chatId must be integer',
 				]);
 				expect(
-					c.validateRequest(rec({ method: 'GET', path: '/v2/campaigns', query: { pageToken: 'a', page_token: 'b' } })),
-				).toEqual(['GET /v2/campaigns: query has both pageToken and page_token (aliases of pageToken)']);
+					c.validateRequest(
+						rec({
+							method: 'GET',
+							path: '/v2/campaigns',
+							query: { pageToken: 'a', page_token: 'b' },
+						}),
+					),
+				).toEqual([
+					'GET /v2/campaigns: query has both pageToken and page_token (aliases of pageToken)',
+				]);
 			});
 
 			it('reports a missing Api-Key', () => {
@@ -140,9 +184,18 @@ if (!contractAvailable()) {
 
 			it('reports body problems', () => {
 				const send = (json: unknown) =>
-					c.validateRequest(rec({ method: 'POST', path: '/v2/businesses/1001/chats/message', query: { chatId: '1' }, json }));
+					c.validateRequest(
+						rec({
+							method: 'POST',
+							path: '/v2/businesses/1001/chats/message',
+							query: { chatId: '1' },
+							json,
+						}),
+					);
 				expect(send({ message: 'hi' })).toEqual([]);
-				expect(send({})).toEqual(["POST /v2/businesses/1001/chats/message: body must have required property 'message'"]);
+				expect(send({})).toEqual([
+					"POST /v2/businesses/1001/chats/message: body must have required property 'message'",
+				]);
 				expect(send({ message: '' })).toEqual([
 					'POST /v2/businesses/1001/chats/message: body.message must NOT have fewer than 1 characters',
 				]);
@@ -153,21 +206,41 @@ if (!contractAvailable()) {
 					'POST /v2/businesses/1001/chats: body.types must NOT have fewer than 1 items',
 					'POST /v2/businesses/1001/chats: body.statuses[0] must be equal to one of the allowed values ("NEW", "WAITING_FOR_CUSTOMER", "WAITING_FOR_PARTNER", "WAITING_FOR_ARBITER", "WAITING_FOR_MARKET", "FINISHED")',
 				]);
-				expect(c.validateRequest(rec({ method: 'POST', path: '/v2/businesses/1001/chats' }))).toEqual([
-					'POST /v2/businesses/1001/chats: body is required',
+				expect(
+					c.validateRequest(rec({ method: 'POST', path: '/v2/businesses/1001/chats' })),
+				).toEqual(['POST /v2/businesses/1001/chats: body is required']);
+				expect(
+					c.validateRequest(
+						rec({
+							method: 'POST',
+							path: '/v2/businesses/1001/chats',
+							rawBody: Buffer.from('{'),
+							headers: { 'content-type': 'application/json' },
+						}),
+					),
+				).toEqual([
+					expect.stringMatching(/^POST \/v2\/businesses\/1001\/chats: body is not valid JSON/),
 				]);
 				expect(
 					c.validateRequest(
-						rec({ method: 'POST', path: '/v2/businesses/1001/chats', rawBody: Buffer.from('{'), headers: { 'content-type': 'application/json' } }),
+						rec({
+							method: 'POST',
+							path: '/v2/businesses/1001/chats',
+							rawBody: Buffer.from('a=b'),
+							headers: { 'content-type': 'text/plain' },
+						}),
 					),
-				).toEqual([expect.stringMatching(/^POST \/v2\/businesses\/1001\/chats: body is not valid JSON/)]);
+				).toEqual([
+					"POST /v2/businesses/1001/chats: Content-Type 'text/plain' is not accepted (expected application/json)",
+				]);
 				expect(
 					c.validateRequest(
-						rec({ method: 'POST', path: '/v2/businesses/1001/chats', rawBody: Buffer.from('a=b'), headers: { 'content-type': 'text/plain' } }),
+						rec({
+							method: 'POST',
+							path: '/v2/businesses/1001/chats/new',
+							json: { context: { type: 'DIRECT', id: 1 } },
+						}),
 					),
-				).toEqual(["POST /v2/businesses/1001/chats: Content-Type 'text/plain' is not accepted (expected application/json)"]);
-				expect(
-					c.validateRequest(rec({ method: 'POST', path: '/v2/businesses/1001/chats/new', json: { context: { type: 'DIRECT', id: 1 } } })),
 				).toEqual([
 					'POST /v2/businesses/1001/chats/new: body.context.type must be equal to one of the allowed values ("ORDER", "RETURN")',
 				]);
@@ -183,12 +256,19 @@ if (!contractAvailable()) {
 						rawBody: Buffer.from(parts.map((p) => `--XX\r\n${p}\r\n`).join('') + '--XX--\r\n'),
 						responseBody: { status: 'OK' },
 					});
-				const file = 'Content-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG';
+				const file =
+					'Content-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG';
 				expect(c.validateExchange(multipart([file]))).toEqual([]);
-				expect(c.validateRequest(multipart(['Content-Disposition: form-data; name="other"\r\n\r\nx']))).toEqual([
+				expect(
+					c.validateRequest(multipart(['Content-Disposition: form-data; name="other"\r\n\r\nx'])),
+				).toEqual([
 					"POST /v2/businesses/1001/chats/file/send: body must have required property 'file'",
 				]);
-				expect(c.validateRequest(multipart(['Content-Disposition: form-data; name="file"\r\n\r\njust text']))).toEqual([
+				expect(
+					c.validateRequest(
+						multipart(['Content-Disposition: form-data; name="file"\r\n\r\njust text']),
+					),
+				).toEqual([
 					'POST /v2/businesses/1001/chats/file/send: body.file must be a file part (Content-Disposition with a filename)',
 				]);
 				const broken = multipart([file]);
@@ -199,7 +279,9 @@ if (!contractAvailable()) {
 			});
 
 			it('reports unknown operations', () => {
-				expect(c.validateRequest(rec({ method: 'GET', path: '/v2/businesses/1001/chats' }))).toEqual([
+				expect(
+					c.validateRequest(rec({ method: 'GET', path: '/v2/businesses/1001/chats' })),
+				).toEqual([
 					'GET /v2/businesses/1001/chats: no operation in the spec for GET /v2/businesses/1001/chats',
 				]);
 			});
@@ -208,8 +290,16 @@ if (!contractAvailable()) {
 		describe('responses', () => {
 			it('accepts valid responses of every chat operation', () => {
 				const ok = [
-					rec({ method: 'POST', path: '/v2/businesses/1/chats/new', responseBody: { status: 'OK', result: { chatId: 5 } } }),
-					rec({ method: 'GET', path: '/v2/businesses/1/chat', responseBody: { status: 'OK', result: chatInfo } }),
+					rec({
+						method: 'POST',
+						path: '/v2/businesses/1/chats/new',
+						responseBody: { status: 'OK', result: { chatId: 5 } },
+					}),
+					rec({
+						method: 'GET',
+						path: '/v2/businesses/1/chat',
+						responseBody: { status: 'OK', result: chatInfo },
+					}),
 					rec({
 						method: 'POST',
 						path: '/v2/businesses/1/chats/history',
@@ -218,7 +308,12 @@ if (!contractAvailable()) {
 							result: {
 								context: { type: 'DIRECT' },
 								messages: [
-									{ messageId: 1, createdAt: '2026-11-20T10:00:00+03:00', sender: 'CUSTOMER', message: 'hi' },
+									{
+										messageId: 1,
+										createdAt: '2026-11-20T10:00:00+03:00',
+										sender: 'CUSTOMER',
+										message: 'hi',
+									},
 									{
 										messageId: 2,
 										createdAt: '2026-11-20T10:01:00Z',
@@ -230,17 +325,41 @@ if (!contractAvailable()) {
 							},
 						},
 					}),
-					rec({ method: 'POST', path: '/v2/businesses/1/chats/message', responseBody: { status: 'OK' } }),
+					rec({
+						method: 'POST',
+						path: '/v2/businesses/1/chats/message',
+						responseBody: { status: 'OK' },
+					}),
 					rec({
 						method: 'GET',
 						path: '/v2/businesses/1/chats/message',
-						responseBody: { status: 'OK', result: { messageId: 1, createdAt: '2026-11-20T10:00:00+03:00', sender: 'MARKET', payload: null } },
+						responseBody: {
+							status: 'OK',
+							result: {
+								messageId: 1,
+								createdAt: '2026-11-20T10:00:00+03:00',
+								sender: 'MARKET',
+								payload: null,
+							},
+						},
 					}),
-					rec({ method: 'POST', path: '/v2/auth/token', responseBody: { status: 'OK', result: { apiKey: { name: 'k', authScopes: ['COMMUNICATION'] } } } }),
+					rec({
+						method: 'POST',
+						path: '/v2/auth/token',
+						responseBody: {
+							status: 'OK',
+							result: { apiKey: { name: 'k', authScopes: ['COMMUNICATION'] } },
+						},
+					}),
 					rec({
 						method: 'GET',
 						path: '/v2/campaigns',
-						responseBody: { campaigns: [{ id: 1, domain: 'd', business: { id: 1, name: 'B' }, placementType: 'FBS' }], pager: { total: 1 } },
+						responseBody: {
+							campaigns: [
+								{ id: 1, domain: 'd', business: { id: 1, name: 'B' }, placementType: 'FBS' },
+							],
+							pager: { total: 1 },
+						},
 					}),
 				];
 				for (const r of ok) expect(c.validateResponse(r)).toEqual([]);
@@ -252,27 +371,54 @@ if (!contractAvailable()) {
 			it('rejects wrong shapes with the path to the problem', () => {
 				const bad = { ...chatInfo, status: 'OPEN' } as Record<string, unknown>;
 				delete bad.createdAt;
-				expect(c.validateResponse(chatsOk({ responseBody: { status: 'OK', result: { chats: [bad] } } }))).toEqual([
+				expect(
+					c.validateResponse(chatsOk({ responseBody: { status: 'OK', result: { chats: [bad] } } })),
+				).toEqual([
 					"POST /v2/businesses/1001/chats: response 200 body.result.chats[0] must have required property 'createdAt'",
 					'POST /v2/businesses/1001/chats: response 200 body.result.chats[0].status must be equal to one of the allowed values ("NEW", "WAITING_FOR_CUSTOMER", "WAITING_FOR_PARTNER", "WAITING_FOR_ARBITER", "WAITING_FOR_MARKET", "FINISHED")',
 				]);
-				expect(c.validateResponse(chatsOk({ responseBody: { status: 'OK', result: {} } }))).toEqual([
-					"POST /v2/businesses/1001/chats: response 200 body.result must have required property 'chats'",
+				expect(c.validateResponse(chatsOk({ responseBody: { status: 'OK', result: {} } }))).toEqual(
+					[
+						"POST /v2/businesses/1001/chats: response 200 body.result must have required property 'chats'",
+					],
+				);
+				expect(
+					c.validateResponse(
+						chatsOk({
+							responseBody: {
+								status: 'OK',
+								result: { chats: [{ ...chatInfo, updatedAt: '2026-11-20 18:00' }] },
+							},
+						}),
+					),
+				).toEqual([
+					'POST /v2/businesses/1001/chats: response 200 body.result.chats[0].updatedAt must match format "date-time"',
 				]);
 				expect(
 					c.validateResponse(
-						chatsOk({ responseBody: { status: 'OK', result: { chats: [{ ...chatInfo, updatedAt: '2026-11-20 18:00' }] } } }),
-					),
-				).toEqual(['POST /v2/businesses/1001/chats: response 200 body.result.chats[0].updatedAt must match format "date-time"']);
-				expect(
-					c.validateResponse(
-						rec({ method: 'GET', path: '/v2/businesses/1/chats/message', responseBody: { status: 'OK', result: { messageId: 0, createdAt: 'x', sender: 'BOT' } } }),
+						rec({
+							method: 'GET',
+							path: '/v2/businesses/1/chats/message',
+							responseBody: {
+								status: 'OK',
+								result: { messageId: 0, createdAt: 'x', sender: 'BOT' },
+							},
+						}),
 					),
 				).toHaveLength(3);
-				expect(c.validateResponse(chatsOk({ status: 400, responseBody: { status: 'ERROR', errors: [{ message: 'no code' }] } }))).toEqual([
+				expect(
+					c.validateResponse(
+						chatsOk({
+							status: 400,
+							responseBody: { status: 'ERROR', errors: [{ message: 'no code' }] },
+						}),
+					),
+				).toEqual([
 					"POST /v2/businesses/1001/chats: response 400 body.errors[0] must have required property 'code'",
 				]);
-				expect(c.validateResponse(chatsOk({ status: 400, responseBody: { status: 'FAILED' } }))).toEqual([
+				expect(
+					c.validateResponse(chatsOk({ status: 400, responseBody: { status: 'FAILED' } })),
+				).toEqual([
 					'POST /v2/businesses/1001/chats: response 400 body.status must be equal to one of the allowed values ("OK", "ERROR")',
 				]);
 			});
@@ -281,17 +427,31 @@ if (!contractAvailable()) {
 				expect(c.validateResponse(chatsOk({ status: 503, responseBody: errorBody }))).toEqual([
 					'POST /v2/businesses/1001/chats: response 503 is not declared for getChats (declared: 200, 400, 401, 403, 404, 420, 500)',
 				]);
-				expect(c.validateResponse(rec({ method: 'POST', path: '/v2/auth/token', status: 404, responseBody: errorBody }))).toEqual([
+				expect(
+					c.validateResponse(
+						rec({ method: 'POST', path: '/v2/auth/token', status: 404, responseBody: errorBody }),
+					),
+				).toEqual([
 					'POST /v2/auth/token: response 404 is not declared for getAuthTokenInfo (declared: 200, 400, 401, 403, 420, 500)',
 				]);
-				expect(c.validateResponse(chatsOk({ responseHeaders: { 'content-type': 'text/html' } }))).toEqual([
+				expect(
+					c.validateResponse(chatsOk({ responseHeaders: { 'content-type': 'text/html' } })),
+				).toEqual([
 					"POST /v2/businesses/1001/chats: response 200 Content-Type 'text/html' is not declared (expected application/json)",
 				]);
 			});
 
 			it('accepts a 404 error envelope for paths the spec does not have', () => {
-				expect(c.validateResponse(rec({ method: 'GET', path: '/v2/nothing', status: 404, responseBody: errorBody }))).toEqual([]);
-				expect(c.validateResponse(rec({ method: 'GET', path: '/v2/nothing', status: 200, responseBody: {} }))).toEqual([
+				expect(
+					c.validateResponse(
+						rec({ method: 'GET', path: '/v2/nothing', status: 404, responseBody: errorBody }),
+					),
+				).toEqual([]);
+				expect(
+					c.validateResponse(
+						rec({ method: 'GET', path: '/v2/nothing', status: 200, responseBody: {} }),
+					),
+				).toEqual([
 					"GET /v2/nothing: response 200 for a path/method the spec doesn't have (expected 404)",
 				]);
 			});
@@ -300,9 +460,22 @@ if (!contractAvailable()) {
 		it('the simulator uses the scopes and hourly limits of the spec', () => {
 			const toScope = (s: string) => s.toUpperCase().replace(/[-:]/g, '_');
 			for (const op of Object.values(OPERATIONS)) {
-				const file = path.join(SPEC_DIR, 'paths', op.path.replace(/^\//, '').replace(/[/{}]+/g, '_').replace(/_$/, '') + '.yaml');
-				const def = (yaml.load(fs.readFileSync(file, 'utf8')) as Record<string, any>)[op.method.toLowerCase()];
-				expect({ id: def.operationId, scopes: def['x-auth-scopes'].map(toScope).sort(), limit: def['x-resource-limit-config'].none.amount }).toEqual({
+				const file = path.join(
+					SPEC_DIR,
+					'paths',
+					op.path
+						.replace(/^\//, '')
+						.replace(/[/{}]+/g, '_')
+						.replace(/_$/, '') + '.yaml',
+				);
+				const def = (yaml.load(fs.readFileSync(file, 'utf8')) as Record<string, any>)[
+					op.method.toLowerCase()
+				];
+				expect({
+					id: def.operationId,
+					scopes: def['x-auth-scopes'].map(toScope).sort(),
+					limit: def['x-resource-limit-config'].none.amount,
+				}).toEqual({
 					id: op.id,
 					scopes: [...op.scopes].sort(),
 					limit: op.hourlyLimit,
@@ -323,7 +496,9 @@ describe('without a spec folder', () => {
 			const shownBefore = !contractAvailable();
 			expect(contractOrSkip(dir)).toBeNull();
 			expect(contractOrSkip(dir)).toBeNull();
-			expect(warn.mock.calls).toEqual(shownBefore ? [] : [[`contract check skipped: ${dir} not found`]]);
+			expect(warn.mock.calls).toEqual(
+				shownBefore ? [] : [[`contract check skipped: ${dir} not found`]],
+			);
 		} finally {
 			warn.mockRestore();
 			fs.rmSync(dir, { recursive: true, force: true });

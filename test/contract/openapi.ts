@@ -20,7 +20,12 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
 
-import { multipartBoundary, parseMultipart, type MultipartPart, type RecordedRequest } from '../simulator/server';
+import {
+	multipartBoundary,
+	parseMultipart,
+	type MultipartPart,
+	type RecordedRequest,
+} from '../simulator/server';
 
 /** The spec folder (holds openapi.yaml); override with YM_OPENAPI_DIR. */
 export const SPEC_DIR: string = process.env.YM_OPENAPI_DIR
@@ -81,14 +86,23 @@ class SpecLoader {
 		this.ajv.addFormat('float', { type: 'number', validate: () => true });
 		this.ajv.addFormat('double', { type: 'number', validate: () => true });
 		this.ajv.addFormat('binary', anyString);
-		this.ajv.addFormat('byte', { type: 'string', validate: (s: string) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) });
-		this.ajv.addFormat('date-dd-MM-yyyy', { type: 'string', validate: (s: string) => /^\d{2}-\d{2}-\d{4}$/.test(s) });
+		this.ajv.addFormat('byte', {
+			type: 'string',
+			validate: (s: string) => /^[A-Za-z0-9+/]*={0,2}$/.test(s),
+		});
+		this.ajv.addFormat('date-dd-MM-yyyy', {
+			type: 'string',
+			validate: (s: string) => /^\d{2}-\d{2}-\d{4}$/.test(s),
+		});
 		this.ajv.addFormat('date-dd-MM-yyyy-HH-mm-ss', {
 			type: 'string',
 			validate: (s: string) => /^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$/.test(s),
 		});
 		// The spec's `time` values are local times like "09:00" (no offset).
-		this.ajv.addFormat('time', { type: 'string', validate: (s: string) => /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$/.test(s) });
+		this.ajv.addFormat('time', {
+			type: 'string',
+			validate: (s: string) => /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$/.test(s),
+		});
 	}
 
 	/** Parsed YAML of a spec file (absolute path), cached. */
@@ -136,10 +150,17 @@ class SpecLoader {
 				const t = this.target(v, file);
 				pending.add(t.file);
 				out.$ref = fileId(t.file) + (t.pointer ? '#' + t.pointer : '');
-			} else if (k === 'properties' || k === 'patternProperties' || k === 'definitions' || k === '$defs') {
+			} else if (
+				k === 'properties' ||
+				k === 'patternProperties' ||
+				k === 'definitions' ||
+				k === '$defs'
+			) {
 				// Maps of name → schema: keys are names, not keywords.
 				out[k] = isObj(v)
-					? Object.fromEntries(Object.entries(v).map(([name, s]) => [name, this.convert(s, file, pending)]))
+					? Object.fromEntries(
+							Object.entries(v).map(([name, s]) => [name, this.convert(s, file, pending)]),
+						)
 					: v;
 			} else if (k === 'example' || k === 'examples' || k === 'description' || k.startsWith('x-')) {
 				// Documentation only.
@@ -264,7 +285,9 @@ function pickContent(content: Obj, mt: string): Obj | undefined {
 
 /** Turns a query/path/header string into the parameter schema's type. */
 function coerce(raw: string, shape: Obj): unknown {
-	const type = Array.isArray(shape.type) ? shape.type.find((t: string) => t !== 'null') : shape.type;
+	const type = Array.isArray(shape.type)
+		? shape.type.find((t: string) => t !== 'null')
+		: shape.type;
 	switch (type) {
 		case 'integer':
 			return /^-?\d+$/.test(raw) ? Number(raw) : raw;
@@ -315,7 +338,10 @@ class OpenApiContract implements Contract {
 	}
 
 	/** The spec operation for a method + path, with the path parameters' raw values. */
-	private match(method: string, urlPath: string): { op: Operation; pathValues: Record<string, string> } | null {
+	private match(
+		method: string,
+		urlPath: string,
+	): { op: Operation; pathValues: Record<string, string> } | null {
 		const candidates = this.paths
 			.filter((p) => p.regex.test(urlPath))
 			.sort((a, b) => b.literal - a.literal);
@@ -379,10 +405,16 @@ class OpenApiContract implements Contract {
 			let raw: string | undefined;
 			if (param.in === 'path') raw = pathValues[param.name];
 			else if (param.in === 'query') {
-				const names: string[] = [...new Set<string>([param.name, ...(Array.isArray(param['x-aliases']) ? param['x-aliases'] : [])])];
+				const names: string[] = [
+					...new Set<string>([
+						param.name,
+						...(Array.isArray(param['x-aliases']) ? param['x-aliases'] : []),
+					]),
+				];
 				names.forEach((n) => knownQuery.add(n));
 				const present = names.filter((n) => r.query[n] !== undefined);
-				if (present.length > 1) err(`query has both ${present.join(' and ')} (aliases of ${param.name})`);
+				if (present.length > 1)
+					err(`query has both ${present.join(' and ')} (aliases of ${param.name})`);
 				raw = present.length ? r.query[present[0]] : undefined;
 			} else if (param.in === 'header') raw = r.headers[String(param.name).toLowerCase()];
 			else continue; // cookies: not used by this API
@@ -425,11 +457,17 @@ class OpenApiContract implements Contract {
 		const content = isObj(body.content) ? body.content : {};
 		const media = pickContent(content, mt);
 		if (!media) {
-			err(`Content-Type '${contentType ?? ''}' is not accepted (expected ${Object.keys(content).join(', ')})`);
+			err(
+				`Content-Type '${contentType ?? ''}' is not accepted (expected ${Object.keys(content).join(', ')})`,
+			);
 			return errors;
 		}
 		if (!media.schema) return errors;
-		const validate = this.loader.validator(`body ${op.file} ${op.method} ${mt}`, media.schema, bodyFile);
+		const validate = this.loader.validator(
+			`body ${op.file} ${op.method} ${mt}`,
+			media.schema,
+			bodyFile,
+		);
 		if (isJson(mt)) {
 			let value = r.json;
 			if (value === undefined) {
@@ -466,12 +504,17 @@ class OpenApiContract implements Contract {
 			const props: Obj = isObj(shape.node.properties) ? shape.node.properties : {};
 			const value: Obj = {};
 			for (const part of parts) {
-				const prop = props[part.name] ? this.loader.schemaShape(props[part.name], shape.file).node : undefined;
+				const prop = props[part.name]
+					? this.loader.schemaShape(props[part.name], shape.file).node
+					: undefined;
 				if (prop && prop.format === 'binary') {
-					if (part.filename === undefined) err(`body.${part.name} must be a file part (Content-Disposition with a filename)`);
+					if (part.filename === undefined)
+						err(`body.${part.name} must be a file part (Content-Disposition with a filename)`);
 					value[part.name] = `<${part.data.length} bytes>`;
 				} else {
-					value[part.name] = prop ? coerce(part.data.toString('utf8'), prop) : part.data.toString('utf8');
+					value[part.name] = prop
+						? coerce(part.data.toString('utf8'), prop)
+						: part.data.toString('utf8');
 				}
 			}
 			if (!validate(value)) formatAjvErrors('body', validate.errors).forEach(err);
@@ -485,17 +528,22 @@ class OpenApiContract implements Contract {
 		const matched = this.match(r.method, r.path);
 		if (!matched) {
 			// No operation: the only sensible answer is a 404 in the API's error envelope.
-			if (r.status !== 404) return [`${prefix}: ${where} for a path/method the spec doesn't have (expected 404)`];
+			if (r.status !== 404)
+				return [`${prefix}: ${where} for a path/method the spec doesn't have (expected 404)`];
 			const v = this.loader.validator(
 				'ApiErrorResponse',
 				{ $ref: 'components/schemas/ApiErrorResponse.yaml' },
 				this.rootFile,
 			);
-			return v(r.responseBody) ? [] : formatAjvErrors(`${where} body`, v.errors).map((m) => `${prefix}: ${m}`);
+			return v(r.responseBody)
+				? []
+				: formatAjvErrors(`${where} body`, v.errors).map((m) => `${prefix}: ${m}`);
 		}
 		const { op } = matched;
 		const responses: Obj = isObj(op.def.responses) ? op.def.responses : {};
-		const key = [String(r.status), `${String(r.status)[0]}XX`, 'default'].find((k) => responses[k] !== undefined);
+		const key = [String(r.status), `${String(r.status)[0]}XX`, 'default'].find(
+			(k) => responses[k] !== undefined,
+		);
 		if (!key) {
 			return [
 				`${prefix}: ${where} is not declared for ${op.operationId} (declared: ${Object.keys(responses).join(', ')})`,
@@ -503,7 +551,10 @@ class OpenApiContract implements Contract {
 		}
 		const { node: resp, file } = this.loader.deref(responses[key], op.file);
 		const content: Obj = isObj(resp.content) ? resp.content : {};
-		const hasBody = r.responseBody !== undefined && r.responseBody !== '' && !(Buffer.isBuffer(r.responseBody) && r.responseBody.length === 0);
+		const hasBody =
+			r.responseBody !== undefined &&
+			r.responseBody !== '' &&
+			!(Buffer.isBuffer(r.responseBody) && r.responseBody.length === 0);
 		if (Object.keys(content).length === 0) {
 			return hasBody ? [`${prefix}: ${where} must have no body for ${op.operationId}`] : [];
 		}
@@ -511,7 +562,9 @@ class OpenApiContract implements Contract {
 		const mt = mediaType(contentType);
 		const media = pickContent(content, mt);
 		if (!media) {
-			return [`${prefix}: ${where} Content-Type '${contentType ?? ''}' is not declared (expected ${Object.keys(content).join(', ')})`];
+			return [
+				`${prefix}: ${where} Content-Type '${contentType ?? ''}' is not declared (expected ${Object.keys(content).join(', ')})`,
+			];
 		}
 		if (!media.schema || !isJson(mt)) return [];
 		let body = r.responseBody;
@@ -522,7 +575,11 @@ class OpenApiContract implements Contract {
 				return [`${prefix}: ${where} body is not valid JSON`];
 			}
 		}
-		const v = this.loader.validator(`response ${op.file} ${op.method} ${key} ${mt}`, media.schema, file);
+		const v = this.loader.validator(
+			`response ${op.file} ${op.method} ${key} ${mt}`,
+			media.schema,
+			file,
+		);
 		return v(body) ? [] : formatAjvErrors(`${where} body`, v.errors).map((m) => `${prefix}: ${m}`);
 	}
 

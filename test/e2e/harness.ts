@@ -10,7 +10,18 @@
  * Everything listens on 127.0.0.1 only; n8n is told not to call out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+	type WriteStream,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,11 +64,15 @@ export function ensureN8n(): N8nRuntime {
 		timeout: 20 * 60_000,
 	});
 	if (result.status !== 0) {
-		throw new Error(`scripts/e2e/ensure-n8n.sh failed (rc ${result.status}, signal ${result.signal}):\n${result.stdout}`);
+		throw new Error(
+			`scripts/e2e/ensure-n8n.sh failed (rc ${result.status}, signal ${result.signal}):\n${result.stdout}`,
+		);
 	}
 	const lines = result.stdout.trim().split('\n');
 	const runtime = JSON.parse(lines[lines.length - 1]) as N8nRuntime;
-	log(`n8n ${runtime.version} ${runtime.cached ? 'reused from cache' : 'installed'} in ${seconds(Date.now() - started)} (${runtime.dir})`);
+	log(
+		`n8n ${runtime.version} ${runtime.cached ? 'reused from cache' : 'installed'} in ${seconds(Date.now() - started)} (${runtime.dir})`,
+	);
 	return runtime;
 }
 
@@ -82,7 +97,9 @@ export function packPackage(destination?: string): PackedPackage {
 	}
 	const nodeFile = path.join(REPO_ROOT, 'dist', 'nodes', 'YandexMarket', 'YandexMarket.node.js');
 	if (!existsSync(nodeFile)) {
-		throw new Error(`${path.relative(REPO_ROOT, nodeFile)} is missing: run \`npm run build\` first`);
+		throw new Error(
+			`${path.relative(REPO_ROOT, nodeFile)} is missing: run \`npm run build\` first`,
+		);
 	}
 	const result = spawnSync('npm', ['pack', '--json', '--pack-destination', destination], {
 		cwd: REPO_ROOT,
@@ -156,7 +173,10 @@ export interface ExecuteResult extends CliResult {
 
 export interface N8nItem {
 	json: Record<string, unknown>;
-	binary?: Record<string, { data: string; mimeType: string; fileName?: string; fileSize?: string; id?: string }>;
+	binary?: Record<
+		string,
+		{ data: string; mimeType: string; fileName?: string; fileSize?: string; id?: string }
+	>;
 }
 
 export interface N8nRun {
@@ -174,7 +194,10 @@ export interface N8nRun {
 /** Items a node emitted on its first output in the first run. */
 export function nodeOutput(run: N8nRun, nodeName: string, output = 0): N8nItem[] {
 	const runs = run.data.resultData.runData[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	if (!runs)
+		throw new Error(
+			`node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`,
+		);
 	return runs[0]?.data?.main[output] ?? [];
 }
 
@@ -236,7 +259,8 @@ export function parseFailedExecution(output: string): FailedExecution | undefine
 			} catch {
 				continue; // not the end of this block yet
 			}
-			const error = data.data?.resultData?.error as (FailedExecution & { node?: { name?: string } }) | undefined;
+			const error = data.data?.resultData?.error as
+				(FailedExecution & { node?: { name?: string } }) | undefined;
 			if (!error) break;
 			return {
 				message: error.message,
@@ -319,7 +343,8 @@ export class N8nInstance {
 		const inherited: NodeJS.ProcessEnv = {};
 		for (const [key, value] of Object.entries(process.env)) {
 			// Nothing of the caller's n8n/DB/npm configuration leaks in.
-			if (/^(N8N_|DB_|EXECUTIONS_|GENERIC_|WEBHOOK_URL|NODE_OPTIONS|npm_|JEST_|NODE_ENV)/.test(key)) continue;
+			if (/^(N8N_|DB_|EXECUTIONS_|GENERIC_|WEBHOOK_URL|NODE_OPTIONS|npm_|JEST_|NODE_ENV)/.test(key))
+				continue;
 			inherited[key] = value;
 		}
 		return {
@@ -368,7 +393,9 @@ export class N8nInstance {
 		const target = path.join(this.nodesDir, 'node_modules', PACKAGE_NAME);
 		rmSync(target, { recursive: true, force: true });
 		mkdirSync(target, { recursive: true });
-		const result = spawnSync('tar', ['-xzf', pack.tgz, '-C', target, '--strip-components=1'], { encoding: 'utf8' });
+		const result = spawnSync('tar', ['-xzf', pack.tgz, '-C', target, '--strip-components=1'], {
+			encoding: 'utf8',
+		});
 		if (result.status !== 0) throw new Error(`unpacking ${pack.tgz} failed: ${result.stderr}`);
 		// The ledger n8n's installer keeps next to node_modules. n8n 2.41 loads every
 		// n8n-nodes-* folder found there without it (it rebuilds an empty one from
@@ -376,7 +403,11 @@ export class N8nInstance {
 		// install from Settings → Community Nodes.
 		writeFileSync(
 			path.join(this.nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pack.version } }, null, 2),
+			JSON.stringify(
+				{ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pack.version } },
+				null,
+				2,
+			),
 		);
 		return target;
 	}
@@ -431,7 +462,10 @@ export class N8nInstance {
 		const file = path.join(this.userFolder, `credentials-${Date.now()}.json`);
 		writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
 		try {
-			return await this.cliExpect(['import:credentials', `--input=${file}`], /Successfully imported \d+ credential/);
+			return await this.cliExpect(
+				['import:credentials', `--input=${file}`],
+				/Successfully imported \d+ credential/,
+			);
 		} finally {
 			rmSync(file, { force: true });
 		}
@@ -443,11 +477,15 @@ export class N8nInstance {
 		if (typeof workflow === 'string') {
 			file = workflow;
 		} else {
-			if (!workflow.id) throw new Error('workflow needs a fixed "id" (n8n 2.41 refuses to import one without)');
+			if (!workflow.id)
+				throw new Error('workflow needs a fixed "id" (n8n 2.41 refuses to import one without)');
 			file = path.join(this.userFolder, `workflow-${String(workflow.id)}.json`);
 			writeFileSync(file, JSON.stringify(workflow, null, 2));
 		}
-		return await this.cliExpect(['import:workflow', `--input=${file}`], /Successfully imported 1 workflow/);
+		return await this.cliExpect(
+			['import:workflow', `--input=${file}`],
+			/Successfully imported 1 workflow/,
+		);
 	}
 
 	/** Several workflows with one CLI start (`import:workflow --separate`); each needs a fixed `id`. */
@@ -456,7 +494,10 @@ export class N8nInstance {
 		try {
 			for (const workflow of workflows) {
 				if (!workflow.id) throw new Error(`workflow "${String(workflow.name)}" needs a fixed "id"`);
-				writeFileSync(path.join(dir, `${String(workflow.id)}.json`), JSON.stringify(workflow, null, 2));
+				writeFileSync(
+					path.join(dir, `${String(workflow.id)}.json`),
+					JSON.stringify(workflow, null, 2),
+				);
 			}
 			const count = workflows.length;
 			return await this.cliExpect(
@@ -478,10 +519,15 @@ export class N8nInstance {
 	 * Run it before `start`, or restart the server afterwards.
 	 */
 	async publishWorkflow(id: string): Promise<CliResult> {
-		const args = this.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+		const args =
+			this.major >= 2
+				? ['publish:workflow', `--id=${id}`]
+				: ['update:workflow', `--id=${id}`, '--active=true'];
 		const result = await this.cli(args);
 		if (result.code !== 0 || /error/i.test(result.stderr)) {
-			throw new Error(`n8n ${args.join(' ')} failed (rc ${result.code}):\n${tail(result.stdout + result.stderr, 40)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} failed (rc ${result.code}):\n${tail(result.stdout + result.stderr, 40)}`,
+			);
 		}
 		return result;
 	}
@@ -497,12 +543,16 @@ export class N8nInstance {
 			const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], options);
 			const crashed = result.code === 139 || result.signal === 'SIGSEGV';
 			if (crashed && attempts < 2) {
-				log(`n8n execute --id=${id} crashed (rc ${result.code}, ${result.signal ?? 'no signal'}); retrying once`);
+				log(
+					`n8n execute --id=${id} crashed (rc ${result.code}, ${result.signal ?? 'no signal'}); retrying once`,
+				);
 				continue;
 			}
 			const run = result.code === 0 ? parseTrailingJson<N8nRun>(result.stdout) : undefined;
 			const ok = result.code === 0 && run !== undefined && !run.data?.resultData?.error;
-			log(`n8n execute --id=${id}: rc ${result.code}, ${ok ? 'ok' : 'failed'}, ${seconds(result.ms)}${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
+			log(
+				`n8n execute --id=${id}: rc ${result.code}, ${ok ? 'ok' : 'failed'}, ${seconds(result.ms)}${attempts > 1 ? ` (attempt ${attempts})` : ''}`,
+			);
 			return { ...result, ok, run, attempts };
 		}
 	}
@@ -534,18 +584,26 @@ export class N8nInstance {
 		for (;;) {
 			if (exited) {
 				this.server = undefined;
-				throw new Error(`n8n start exited (rc ${exited.code}, ${exited.signal}) before it was ready:\n${this.logTail()}`);
+				throw new Error(
+					`n8n start exited (rc ${exited.code}, ${exited.signal}) before it was ready:\n${this.logTail()}`,
+				);
 			}
 			if (Date.now() > deadline) {
 				await this.stop();
-				throw new Error(`n8n was not ready on ${this.baseUrl} after ${seconds(Date.now() - started)}:\n${this.logTail()}`);
+				throw new Error(
+					`n8n was not ready on ${this.baseUrl} after ${seconds(Date.now() - started)}:\n${this.logTail()}`,
+				);
 			}
 			try {
 				// Readiness is about the database; n8n 1.x answers it before its REST
 				// routes exist, so wait for the editor's settings too.
-				const ready = await fetch(`${this.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+				const ready = await fetch(`${this.baseUrl}/healthz/readiness`, {
+					signal: AbortSignal.timeout(2000),
+				});
 				if (ready.ok) {
-					const settings = await fetch(`${this.baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+					const settings = await fetch(`${this.baseUrl}/rest/settings`, {
+						signal: AbortSignal.timeout(2000),
+					});
 					if (settings.ok) break;
 				}
 			} catch {
@@ -604,18 +662,34 @@ export class N8nInstance {
 	}
 
 	/** The node types the running server publishes to its editor (from its static cache). */
-	publishedNodeTypes(): Array<{ name: string; version: number | number[]; displayName: string; properties: Array<{ name: string }> }> {
+	publishedNodeTypes(): Array<{
+		name: string;
+		version: number | number[];
+		displayName: string;
+		properties: Array<{ name: string }>;
+	}> {
 		const file = path.join(this.userFolder, '.cache', 'n8n', 'public', 'types', 'nodes.json');
 		return JSON.parse(readFileSync(file, 'utf8')) as ReturnType<N8nInstance['publishedNodeTypes']>;
 	}
 
-	publishedCredentialTypes(): Array<{ name: string; displayName: string; properties: Array<{ name: string }> }> {
+	publishedCredentialTypes(): Array<{
+		name: string;
+		displayName: string;
+		properties: Array<{ name: string }>;
+	}> {
 		const file = path.join(this.userFolder, '.cache', 'n8n', 'public', 'types', 'credentials.json');
-		return JSON.parse(readFileSync(file, 'utf8')) as ReturnType<N8nInstance['publishedCredentialTypes']>;
+		return JSON.parse(readFileSync(file, 'utf8')) as ReturnType<
+			N8nInstance['publishedCredentialTypes']
+		>;
 	}
 
 	/** `POST /rest/owner/setup` on the running server: turns the shell owner (who owns the imports) into a real account. */
-	async setupOwner(owner: { email: string; password: string; firstName: string; lastName: string }): Promise<void> {
+	async setupOwner(owner: {
+		email: string;
+		password: string;
+		firstName: string;
+		lastName: string;
+	}): Promise<void> {
 		const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -683,13 +757,18 @@ export class N8nRestSession {
 			headers: { 'content-type': 'application/json', 'browser-id': this.browserId },
 			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 		});
-		if (!response.ok) throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
 		const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (!setCookie) throw new Error('login answered without an n8n-auth cookie');
 		this.cookie = setCookie.split(';')[0];
 	}
 
-	async request<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: T }> {
+	async request<T = unknown>(
+		method: string,
+		urlPath: string,
+		body?: unknown,
+	): Promise<{ status: number; body: T }> {
 		const response = await fetch(`${this.baseUrl}${urlPath}`, {
 			method,
 			headers: {
@@ -713,7 +792,10 @@ export class N8nRestSession {
 /** A workflow JSON of test/e2e/workflows/, with `CREDENTIAL_ID` placeholders left as they are. */
 export function loadWorkflow(name: string): Record<string, unknown> & { id: string; name: string } {
 	const file = path.join(WORKFLOWS_DIR, name.endsWith('.json') ? name : `${name}.json`);
-	return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { id: string; name: string };
+	return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & {
+		id: string;
+		name: string;
+	};
 }
 
 export function timed<T>(label: string, fn: () => T): T {

@@ -24,13 +24,23 @@ import {
 } from './harness';
 
 const WORKFLOW = loadWorkflow('trigger-auto-reply') as ReturnType<typeof loadWorkflow> & {
-	nodes: Array<{ name: string; type: string; webhookId?: string; parameters: Record<string, unknown> }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		webhookId?: string;
+		parameters: Record<string, unknown>;
+	}>;
 	connections: Record<string, unknown>;
 };
 const TRIGGER_TYPE = `${PACKAGE_NAME}.yandexMarketTrigger`;
 const WEBHOOK_ID = WORKFLOW.nodes.find((n) => n.type === TRIGGER_TYPE)!.webhookId!;
 const SIM_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
-const OWNER = { email: 'owner@example.com', password: 'E2e-Owner-Pass-1', firstName: 'E2E', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'E2e-Owner-Pass-1',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
 const BUSINESS = 1001;
 const MARKET_IP = '5.45.207.10';
 const FOREIGN_IP = '203.0.113.7';
@@ -57,8 +67,13 @@ interface Answer {
 }
 
 /** POST <production URL>/notification, as Market does, through a proxy that says who called. */
-async function notify(body: unknown, options: { ip?: string | null; raw?: string; contentType?: string } = {}): Promise<Answer> {
-	const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
+async function notify(
+	body: unknown,
+	options: { ip?: string | null; raw?: string; contentType?: string } = {},
+): Promise<Answer> {
+	const headers: Record<string, string> = {
+		'content-type': options.contentType ?? 'application/json',
+	};
 	if (options.ip !== null) headers['x-forwarded-for'] = options.ip ?? MARKET_IP;
 	const started = performance.now();
 	const response = await fetch(notificationUrl, {
@@ -96,12 +111,20 @@ interface ExecutionSummary {
 
 async function executions(): Promise<ExecutionSummary[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW.id }));
-	const response = await rest.request<{ data: { results: ExecutionSummary[] } }>('GET', `/rest/executions?filter=${filter}&limit=100`);
-	if (response.status !== 200) throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
+	const response = await rest.request<{ data: { results: ExecutionSummary[] } }>(
+		'GET',
+		`/rest/executions?filter=${filter}&limit=100`,
+	);
+	if (response.status !== 200)
+		throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
 	return response.body.data.results;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	timeoutMs = 15_000,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
@@ -126,9 +149,14 @@ async function executionsAfter(before: number, count: number): Promise<Execution
 
 /** The trigger node's output item in one execution (run data is stored "flatted"). */
 async function triggerOutput(executionId: string): Promise<Record<string, any>> {
-	const response = await rest.request<{ data: { data: string } }>('GET', `/rest/executions/${executionId}`);
+	const response = await rest.request<{ data: { data: string } }>(
+		'GET',
+		`/rest/executions/${executionId}`,
+	);
 	expect(response.status).toBe(200);
-	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as { parse: (s: string) => any };
+	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
+		parse: (s: string) => any;
+	};
 	const data = flatted.parse(response.body.data.data);
 	const runs = data.resultData.runData[WORKFLOW.nodes[0].name];
 	return runs[0].data.main[0][0].json;
@@ -153,12 +181,20 @@ const replies = (chatId: number) => sim.state.sentMessages.filter((m) => m.chatI
 beforeAll(async () => {
 	runtime = ensureN8n();
 	const pack = packPackage();
-	expect(pack.files).toContain('dist/nodes/YandexMarketTrigger/YandexMarketTrigger.node.js');
+	expect(pack.files).toContain('dist/nodes/YandexMarket/YandexMarketTrigger.node.js');
 	sim = await startSimulator();
-	n8n = await N8nInstance.create({ runtime, logLevel: 'debug', removeOnDispose: !process.env.N8N_E2E_KEEP });
+	n8n = await N8nInstance.create({
+		runtime,
+		logLevel: 'debug',
+		removeOnDispose: !process.env.N8N_E2E_KEEP,
+	});
 	n8n.installPackage(pack);
 	await n8n.importCredentials([
-		{ ...SIM_CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url } },
+		{
+			...SIM_CREDENTIAL,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+		},
 	]);
 	await n8n.importWorkflow(WORKFLOW);
 	await n8n.publishWorkflow(WORKFLOW.id);
@@ -171,7 +207,9 @@ beforeAll(async () => {
 	pasteUrl = `${n8n.baseUrl}/webhook/${WEBHOOK_ID}`;
 	notificationUrl = `${pasteUrl}/notification`;
 	// Right after readiness a production webhook may answer 404 for a moment.
-	await waitFor('the production webhook', async () => ((await notify({ notificationType: 'PING' })).status === 200 ? true : undefined));
+	await waitFor('the production webhook', async () =>
+		(await notify({ notificationType: 'PING' })).status === 200 ? true : undefined,
+	);
 }, 30 * 60_000);
 
 afterAll(async () => {
@@ -187,10 +225,9 @@ beforeEach(() => {
 
 describe('the trigger in n8n', () => {
 	test('n8n lists the node, and the URL to paste into Market is <production URL> without /notification', async () => {
-		const types = await rest.request<Array<{ name: string; group: string[]; webhooks?: Array<{ name: string }> }>>(
-			'GET',
-			'/types/nodes.json',
-		);
+		const types = await rest.request<
+			Array<{ name: string; group: string[]; webhooks?: Array<{ name: string }> }>
+		>('GET', '/types/nodes.json');
 		const trigger = types.body.find((t) => t.name === TRIGGER_TYPE);
 		expect(trigger).toBeDefined();
 		expect(trigger!.group).toEqual(['trigger']);
@@ -204,14 +241,19 @@ describe('the trigger in n8n', () => {
 
 	test('PING is answered by the node at once, with {version, name, time}, starting nothing', async () => {
 		const before = (await executions()).length;
-		const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
+		const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'))
+			.version as string;
 		const times: number[] = [];
 		for (let i = 0; i < 20; i++) {
 			const sentAt = Date.now();
 			const answer = await notify({ notificationType: 'PING', time: new Date().toISOString() });
 			times.push(answer.ms);
 			expect(answer.status).toBe(200);
-			expect(answer.body).toEqual({ version, name: 'n8n-nodes-yandex-market', time: expect.any(String) });
+			expect(answer.body).toEqual({
+				version,
+				name: 'n8n-nodes-yandex-market',
+				time: expect.any(String),
+			});
 			expect(answer.body.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
 			expect(Math.abs(Date.parse(answer.body.time) - sentAt)).toBeLessThan(2000);
 			expectSpecAnswer(answer);
@@ -269,7 +311,11 @@ describe('the trigger in n8n', () => {
 		// Market raises CHAT_MESSAGE_SENT for the reply as well (sender PARTNER).
 		const reply = sim.messagesOf(111).at(-1)!;
 		expect(reply).toMatchObject({ sender: 'PARTNER', message: REPLY });
-		const echo = { ...notification, messageId: String(reply.messageId), sentAt: new Date().toISOString() };
+		const echo = {
+			...notification,
+			messageId: String(reply.messageId),
+			sentAt: new Date().toISOString(),
+		};
 		const answer = await notify(echo);
 		expect(answer.status).toBe(200);
 		expectSpecAnswer(answer, echo);
@@ -280,7 +326,12 @@ describe('the trigger in n8n', () => {
 
 	test('an event that is not selected gets 200 and starts nothing', async () => {
 		const before = (await executions()).length;
-		const created = { notificationType: 'CHAT_CREATED', chatId: 112, businessId: BUSINESS, createdAt: new Date().toISOString() };
+		const created = {
+			notificationType: 'CHAT_CREATED',
+			chatId: 112,
+			businessId: BUSINESS,
+			createdAt: new Date().toISOString(),
+		};
 		const order = {
 			notificationType: 'ORDER_CREATED',
 			orderId: 7000112,
@@ -322,14 +373,33 @@ describe('the trigger in n8n', () => {
 			[],
 			'just text',
 			{ notificationType: 'CHAT_DELETED', chatId: 101, businessId: BUSINESS },
-			{ notificationType: 'CHAT_MESSAGE_SENT', chatId: 101, businessId: BUSINESS, sentAt: new Date().toISOString() },
-			{ notificationType: 'CHAT_MESSAGE_SENT', chatId: 'x', messageId: '1', businessId: BUSINESS, sentAt: new Date().toISOString() },
-			{ notificationType: 'CHAT_MESSAGE_SENT', chatId: 101, messageId: '1', businessId: BUSINESS, sentAt: 'yesterday' },
+			{
+				notificationType: 'CHAT_MESSAGE_SENT',
+				chatId: 101,
+				businessId: BUSINESS,
+				sentAt: new Date().toISOString(),
+			},
+			{
+				notificationType: 'CHAT_MESSAGE_SENT',
+				chatId: 'x',
+				messageId: '1',
+				businessId: BUSINESS,
+				sentAt: new Date().toISOString(),
+			},
+			{
+				notificationType: 'CHAT_MESSAGE_SENT',
+				chatId: 101,
+				messageId: '1',
+				businessId: BUSINESS,
+				sentAt: 'yesterday',
+			},
 		];
 		for (const body of bodies) {
 			const answer = await notify(body);
 			expect({ body, status: answer.status }).toEqual({ body, status: 400 });
-			expect(answer.body).toEqual({ error: { type: 'WRONG_EVENT_FORMAT', message: expect.any(String) } });
+			expect(answer.body).toEqual({
+				error: { type: 'WRONG_EVENT_FORMAT', message: expect.any(String) },
+			});
 			expectSpecAnswer(answer, body);
 		}
 		// Plain text is refused the same way.
@@ -385,7 +455,9 @@ describe('the trigger in n8n', () => {
 		sim.failNext('getChatHistory', 503, 4);
 		const failed = await notify(notification);
 		expect(failed.status).toBe(500);
-		expect(failed.body).toEqual({ error: { type: 'UNKNOWN', message: expect.stringContaining('503') } });
+		expect(failed.body).toEqual({
+			error: { type: 'UNKNOWN', message: expect.stringContaining('503') },
+		});
 		expectSpecAnswer(failed, notification);
 		await sleep(QUIET_MS);
 		expect((await executions()).length).toBe(before);
@@ -402,10 +474,13 @@ describe('the trigger in n8n', () => {
 		sim.spendQuotaUntil('getChatMessage', Date.now() + 50 * 60_000);
 		const chats = Array.from({ length: 12 }, (_, i) => 120 + i);
 		const answers = [];
-		for (const chatId of chats) answers.push(await notify(buyerMessage(chatId, `Вопрос ${chatId}`).notification));
+		for (const chatId of chats)
+			answers.push(await notify(buyerMessage(chatId, `Вопрос ${chatId}`).notification));
 		expect(answers.map((a) => a.status)).toEqual(chats.map(() => 200));
 		await executionsAfter(before, chats.length);
-		await waitFor('the replies', () => (chats.every((c) => replies(c).length > 0) ? true : undefined));
+		await waitFor('the replies', () =>
+			chats.every((c) => replies(c).length > 0) ? true : undefined,
+		);
 		await sleep(300);
 		expect(chats.map((c) => replies(c).length)).toEqual(chats.map(() => 1));
 		expect(sim.requests.filter((r) => r.operationId === 'getChatMessage')).toHaveLength(0);
@@ -421,13 +496,19 @@ describe('the trigger in n8n', () => {
 		// next call that starts nothing saves them. In an auto-reply workflow that is Market's
 		// report of the reply itself.
 		const reply = sim.messagesOf(116).at(-1)!;
-		const echo = { ...notification, messageId: String(reply.messageId), sentAt: new Date().toISOString() };
+		const echo = {
+			...notification,
+			messageId: String(reply.messageId),
+			sentAt: new Date().toISOString(),
+		};
 		expect((await notify(echo)).status).toBe(200);
 
 		await n8n.stop();
 		log(`n8n restarted in ${((await n8n.start()) / 1000).toFixed(1)} s`);
 		await rest.login(OWNER.email, OWNER.password);
-		await waitFor('the production webhook', async () => ((await notify({ notificationType: 'PING' })).status === 200 ? true : undefined));
+		await waitFor('the production webhook', async () =>
+			(await notify({ notificationType: 'PING' })).status === 200 ? true : undefined,
+		);
 
 		const again = await notify(notification);
 		expect(again.status).toBe(200);
@@ -435,7 +516,9 @@ describe('the trigger in n8n', () => {
 		if (n8n.major < 2) {
 			// Measured with n8n 1.123.81: static data changed in webhook() is never saved, so
 			// only memory deduplicates there, and a restart forgets.
-			log('n8n 1.x keeps no static data from webhook(): the redelivery after the restart ran again');
+			log(
+				'n8n 1.x keeps no static data from webhook(): the redelivery after the restart ran again',
+			);
 			expect((await executions()).length).toBe(before + 2);
 			return;
 		}
@@ -450,7 +533,9 @@ describe('the trigger in n8n', () => {
 		sim.spendQuotaUntil('getChatHistory', Date.now() + 50 * 60_000);
 		const failed = await notify(buyerMessage(132, 'Есть кто?').notification);
 		expect(failed.status).toBe(500);
-		expect(failed.body).toEqual({ error: { type: 'UNKNOWN', message: expect.stringContaining('hourly limit') } });
+		expect(failed.body).toEqual({
+			error: { type: 'UNKNOWN', message: expect.stringContaining('hourly limit') },
+		});
 		await sleep(QUIET_MS);
 		expect((await executions()).length).toBe(before);
 		expect(replies(132)).toHaveLength(0);
@@ -463,7 +548,9 @@ describe('the trigger in n8n', () => {
 
 describe('examples/auto-reply.json', () => {
 	test('is this workflow, importable as it is', async () => {
-		const example = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', 'auto-reply.json'), 'utf8')) as {
+		const example = JSON.parse(
+			readFileSync(path.join(REPO_ROOT, 'examples', 'auto-reply.json'), 'utf8'),
+		) as {
 			nodes: Array<{ name: string; type: string; parameters: unknown; webhookId?: string }>;
 			connections: unknown;
 		};

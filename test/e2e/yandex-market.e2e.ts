@@ -29,7 +29,12 @@ const SIM_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator
 const WRONG_KEY_CREDENTIAL = { id: 'ymWrongKeyCred01', name: 'Yandex Market (wrong key)' };
 /** Looks like a real key, is unknown to the simulator; must never show up in n8n's output. */
 const WRONG_KEY = `ACMA:e2e-wrong-${Math.random().toString(36).slice(2, 10)}:9999`;
-const OWNER = { email: 'owner@example.com', password: 'E2e-Owner-Pass-1', firstName: 'E2E', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'E2e-Owner-Pass-1',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
 const DEMO_BUSINESS = FIXTURE_FACTS.businesses.demo;
 const WORKFLOWS = ['reply-waiting', 'send-file', 'other-operations', 'bad-key'] as const;
 
@@ -49,7 +54,10 @@ const fileStarted = Date.now();
 
 async function execute(workflowId: string): Promise<ExecuteResult> {
 	const result = await n8n.execute(workflowId);
-	note(`n8n execute ${workflowId}${result.attempts > 1 ? ` (${result.attempts} attempts)` : ''}`, result.ms);
+	note(
+		`n8n execute ${workflowId}${result.attempts > 1 ? ` (${result.attempts} attempts)` : ''}`,
+		result.ms,
+	);
 	return result;
 }
 
@@ -70,13 +78,25 @@ beforeAll(async () => {
 	sim = await startSimulator();
 
 	// N8N_E2E_KEEP=1 keeps the user folder (database, n8n-e2e.log) for a look afterwards.
-	n8n = await N8nInstance.create({ runtime, logLevel: 'debug', removeOnDispose: !process.env.N8N_E2E_KEEP });
+	n8n = await N8nInstance.create({
+		runtime,
+		logLevel: 'debug',
+		removeOnDispose: !process.env.N8N_E2E_KEEP,
+	});
 	n8n.installPackage(pack);
 
 	started = Date.now();
 	await n8n.importCredentials([
-		{ ...SIM_CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url } },
-		{ ...WRONG_KEY_CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: WRONG_KEY, baseUrl: sim.url } },
+		{
+			...SIM_CREDENTIAL,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+		},
+		{
+			...WRONG_KEY_CREDENTIAL,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: WRONG_KEY, baseUrl: sim.url },
+		},
 	]);
 	await n8n.importWorkflows(WORKFLOWS.map((name) => loadWorkflow(name)));
 	note('n8n import (credentials + workflows)', since(started));
@@ -95,7 +115,8 @@ afterAll(async () => {
 	process.stderr.write(
 		`[e2e] timings:\n${timings.map(([label, ms]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${label}`).join('\n')}\n`,
 	);
-	if (process.env.N8N_E2E_KEEP) process.stderr.write(`[e2e] kept ${n8n?.userFolder} (log: ${n8n?.logFile})\n`);
+	if (process.env.N8N_E2E_KEEP)
+		process.stderr.write(`[e2e] kept ${n8n?.userFolder} (log: ${n8n?.logFile})\n`);
 	await n8n?.dispose();
 }, 60_000);
 
@@ -105,15 +126,29 @@ beforeEach(() => {
 
 describe('the package in n8n', () => {
 	test('n8n loads the node and the credential from <user folder>/.n8n/nodes', async () => {
-		const nodes = await rest.request<Array<{ name: string; version: number; properties: Array<{ name: string }>; iconUrl?: string | { light: string } }>>(
-			'GET',
-			'/types/nodes.json',
-		);
+		const nodes = await rest.request<
+			Array<{
+				name: string;
+				version: number;
+				properties: Array<{ name: string }>;
+				iconUrl?: string | { light: string };
+			}>
+		>('GET', '/types/nodes.json');
 		expect(nodes.status).toBe(200);
 		const node = nodes.body.find((type) => type.name === NODE_TYPE);
 		expect(node).toBeDefined();
 		const names = node!.properties.map((p) => p.name);
-		for (const name of ['resource', 'operation', 'businessId', 'chatId', 'returnAll', 'limit', 'filters', 'text', 'binaryPropertyName']) {
+		for (const name of [
+			'resource',
+			'operation',
+			'businessId',
+			'chatId',
+			'returnAll',
+			'limit',
+			'filters',
+			'text',
+			'binaryPropertyName',
+		]) {
 			expect(names).toContain(name);
 		}
 
@@ -132,22 +167,41 @@ describe('the package in n8n', () => {
 			expect(await darkIcon.text()).toContain('<svg');
 		}
 
-		const credentials = await rest.request<Array<{ name: string }>>('GET', '/types/credentials.json');
+		const credentials = await rest.request<Array<{ name: string }>>(
+			'GET',
+			'/types/credentials.json',
+		);
 		expect(credentials.body.map((c) => c.name)).toContain(CREDENTIAL_TYPE);
 
 		expect(n8n.logText()).not.toMatch(/Failed to load package|Skipping package/);
 	});
 
 	test('the credential test in the editor passes with a good key and explains a wrong one', async () => {
-		const good = await rest.request<{ data: { status: string; message: string } }>('POST', '/rest/credentials/test', {
-			credentials: { ...SIM_CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url } },
-		});
+		const good = await rest.request<{ data: { status: string; message: string } }>(
+			'POST',
+			'/rest/credentials/test',
+			{
+				credentials: {
+					...SIM_CREDENTIAL,
+					type: CREDENTIAL_TYPE,
+					data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+				},
+			},
+		);
 		expect(good.status).toBe(200);
 		expect(good.body.data).toMatchObject({ status: 'OK' });
 
-		const wrong = await rest.request<{ data: { status: string; message: string } }>('POST', '/rest/credentials/test', {
-			credentials: { ...WRONG_KEY_CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: WRONG_KEY, baseUrl: sim.url } },
-		});
+		const wrong = await rest.request<{ data: { status: string; message: string } }>(
+			'POST',
+			'/rest/credentials/test',
+			{
+				credentials: {
+					...WRONG_KEY_CREDENTIAL,
+					type: CREDENTIAL_TYPE,
+					data: { apiKey: WRONG_KEY, baseUrl: sim.url },
+				},
+			},
+		);
 		expect(wrong.status).toBe(200);
 		expect(wrong.body.data.status).toBe('Error');
 		expect(wrong.body.data.message).not.toContain(WRONG_KEY);
@@ -164,21 +218,21 @@ describe('the package in n8n', () => {
 	});
 
 	test('"From List" of the Business field lists the key\'s businesses', async () => {
-		const response = await rest.request<{ data: { results: Array<{ name: string; value: string | number }> } }>(
-			'POST',
-			'/rest/dynamic-node-parameters/resource-locator-results',
-			{
-				nodeTypeAndVersion: { name: NODE_TYPE, version: 1 },
-				path: 'parameters.businessId',
-				methodName: 'getBusinesses',
-				currentNodeParameters: { resource: 'chat', operation: 'getAll' },
-				credentials: { [CREDENTIAL_TYPE]: SIM_CREDENTIAL },
-			},
-		);
+		const response = await rest.request<{
+			data: { results: Array<{ name: string; value: string | number }> };
+		}>('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
+			nodeTypeAndVersion: { name: NODE_TYPE, version: 1 },
+			path: 'parameters.businessId',
+			methodName: 'searchBusinesses',
+			currentNodeParameters: { resource: 'chat', operation: 'getAll' },
+			credentials: { [CREDENTIAL_TYPE]: SIM_CREDENTIAL },
+		});
 		expect(response.status).toBe(200);
 		const values = response.body.data.results.map((r) => String(r.value));
 		expect(values).toContain(String(DEMO_BUSINESS));
-		expect(response.body.data.results.find((r) => String(r.value) === String(DEMO_BUSINESS))?.name).toContain('Demo Store');
+		expect(
+			response.body.data.results.find((r) => String(r.value) === String(DEMO_BUSINESS))?.name,
+		).toContain('Demo Store');
 	});
 });
 
@@ -191,7 +245,10 @@ describe('workflows run with `n8n execute`', () => {
 		expect(waiting.length).toBe(FIXTURE_FACTS.demoChatsByStatus.WAITING_FOR_PARTNER);
 
 		const result = await execute('ymE2eReplyWaiting');
-		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({ ok: true, output: '' });
+		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({
+			ok: true,
+			output: '',
+		});
 
 		// What Market received.
 		const sends = sim.requests.filter((r) => r.operationId === 'sendMessageToChat');
@@ -199,7 +256,9 @@ describe('workflows run with `n8n execute`', () => {
 		const repliedChats = sends.map((r) => Number(r.query.chatId));
 		expect([...repliedChats].sort((a, b) => a - b)).toEqual(waiting);
 		expect(new Set(repliedChats).size).toBe(repliedChats.length);
-		expect(sends.every((r) => r.path === `/v2/businesses/${DEMO_BUSINESS}/chats/message`)).toBe(true);
+		expect(sends.every((r) => r.path === `/v2/businesses/${DEMO_BUSINESS}/chats/message`)).toBe(
+			true,
+		);
 		for (const request of sends) {
 			expect((request.json as { message: string }).message).toBe(
 				`Hello! Thank you for writing to us. We have read your message and will answer within the hour. (chat ${request.query.chatId})`,
@@ -211,7 +270,9 @@ describe('workflows run with `n8n execute`', () => {
 		// Every waiting chat's history was read once, and nothing else was asked.
 		const histories = sim.requests.filter((r) => r.operationId === 'getChatHistory');
 		expect(histories.map((r) => Number(r.query.chatId)).sort((a, b) => a - b)).toEqual(waiting);
-		expect(sim.requests.filter((r) => r.operationId === 'getChats').every((r) => r.status === 200)).toBe(true);
+		expect(
+			sim.requests.filter((r) => r.operationId === 'getChats').every((r) => r.status === 200),
+		).toBe(true);
 
 		// What the workflow's nodes put out.
 		const run = result.run!;
@@ -221,7 +282,11 @@ describe('workflows run with `n8n execute`', () => {
 		const replies = nodeOutput(run, 'Reply');
 		expect(replies).toHaveLength(waiting.length);
 		for (const reply of replies) {
-			expect(reply.json).toMatchObject({ businessId: expect.anything(), chatId: expect.anything(), text: expect.stringContaining('Hello!') });
+			expect(reply.json).toMatchObject({
+				businessId: expect.anything(),
+				chatId: expect.anything(),
+				text: expect.stringContaining('Hello!'),
+			});
 		}
 	});
 
@@ -234,7 +299,20 @@ describe('workflows run with `n8n execute`', () => {
 		sim.spendQuotaUntil('sendMessageToChat', Date.now() + 6000);
 		sim.injectFault(
 			'getChatHistory',
-			{ status: 420, remaining: 9000, until: Date.now() + 50 * 60_000, body: { status: 'ERROR', errors: [{ code: 'LIMIT_EXCEEDED', message: `Hit rate limit of 4 parallel requests for businessId ${DEMO_BUSINESS}` }] } },
+			{
+				status: 420,
+				remaining: 9000,
+				until: Date.now() + 50 * 60_000,
+				body: {
+					status: 'ERROR',
+					errors: [
+						{
+							code: 'LIMIT_EXCEEDED',
+							message: `Hit rate limit of 4 parallel requests for businessId ${DEMO_BUSINESS}`,
+						},
+					],
+				},
+			},
 			2,
 		);
 		sim.injectFault('getChatHistory', { status: 500 });
@@ -242,7 +320,10 @@ describe('workflows run with `n8n execute`', () => {
 		const result = await execute('ymE2eReplyWaiting');
 		const seconds = since(started) / 1000;
 		note('reply-waiting through a spent quota and refusals', since(started));
-		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({ ok: true, output: '' });
+		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({
+			ok: true,
+			output: '',
+		});
 		expect(sim.state.sentMessages.map((m) => m.chatId).sort((a, b) => a - b)).toEqual(waiting);
 		const sends = sim.requests.filter((r) => r.operationId === 'sendMessageToChat');
 		// The ≤ 4 sends in flight when the window was found spent were refused; none after it.
@@ -253,14 +334,23 @@ describe('workflows run with `n8n execute`', () => {
 	});
 
 	test('send-file: the file made in the workflow reaches Market byte for byte', async () => {
-		const workflow = loadWorkflow('send-file') as unknown as { nodes: Array<{ name: string; parameters: { assignments?: { assignments: Array<{ value: string }> } } }> };
+		const workflow = loadWorkflow('send-file') as unknown as {
+			nodes: Array<{
+				name: string;
+				parameters: { assignments?: { assignments: Array<{ value: string }> } };
+			}>;
+		};
 		const expectedBytes = Buffer.from(
-			workflow.nodes.find((n) => n.name === 'Picture as base64')!.parameters.assignments!.assignments[0].value,
+			workflow.nodes.find((n) => n.name === 'Picture as base64')!.parameters.assignments!
+				.assignments[0].value,
 			'base64',
 		);
 
 		const result = await execute('ymE2eSendFile0001');
-		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({ ok: true, output: '' });
+		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({
+			ok: true,
+			output: '',
+		});
 
 		const latestChat = nodeOutput(result.run!, 'Latest chat')[0].json.chatId;
 		const uploads = sim.requests.filter((r) => r.operationId === 'sendFileToChat');
@@ -271,20 +361,34 @@ describe('workflows run with `n8n execute`', () => {
 		expect(upload.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
 		const parts = upload.multipart ?? [];
 		expect(parts).toHaveLength(1);
-		expect(parts[0]).toMatchObject({ name: 'file', filename: 'parcel-label.png', contentType: 'image/png' });
+		expect(parts[0]).toMatchObject({
+			name: 'file',
+			filename: 'parcel-label.png',
+			contentType: 'image/png',
+		});
 		expect(Buffer.compare(parts[0].data, expectedBytes)).toBe(0);
 
 		expect(sim.state.sentFiles).toHaveLength(1);
-		expect(sim.state.sentFiles[0]).toMatchObject({ filename: 'parcel-label.png', size: expectedBytes.length });
+		expect(sim.state.sentFiles[0]).toMatchObject({
+			filename: 'parcel-label.png',
+			size: expectedBytes.length,
+		});
 		expect(Buffer.compare(sim.state.sentFiles[0].data, expectedBytes)).toBe(0);
 
 		const [sent] = nodeOutput(result.run!, 'Send the file');
-		expect(sent.json).toMatchObject({ fileName: 'parcel-label.png', mimeType: 'image/png', fileSize: expectedBytes.length });
+		expect(sent.json).toMatchObject({
+			fileName: 'parcel-label.png',
+			mimeType: 'image/png',
+			fileSize: expectedBytes.length,
+		});
 	});
 
 	test('other-operations: create a chat, get it, get one message (the rest of the operations)', async () => {
 		const result = await execute('ymE2eOtherOps0001');
-		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({ ok: true, output: '' });
+		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({
+			ok: true,
+			output: '',
+		});
 		const run = result.run!;
 		const byOperation = (id: string) => sim.requests.filter((r) => r.operationId === id);
 
@@ -295,7 +399,12 @@ describe('workflows run with `n8n execute`', () => {
 		const created = sim.state.createdChats;
 		expect(created).toHaveLength(1);
 		expect(nodeOutput(run, 'Start a chat').map((i) => i.json)).toEqual([
-			{ chatId: created[0].chatId, businessId: DEMO_BUSINESS, contextType: 'ORDER', contextId: 7000901 },
+			{
+				chatId: created[0].chatId,
+				businessId: DEMO_BUSINESS,
+				contextType: 'ORDER',
+				contextId: 7000901,
+			},
 		]);
 
 		// Get: the chat just created, its id taken from the previous node by expression.
@@ -307,8 +416,13 @@ describe('workflows run with `n8n execute`', () => {
 		// Message get: the message Get History returned, by chat and message id.
 		const [historyItem] = nodeOutput(run, 'A message of chat 101');
 		const [getMessage] = byOperation('getChatMessage');
-		expect(getMessage.query).toMatchObject({ chatId: '101', messageId: String(historyItem.json.messageId) });
-		const stored = sim.messagesOf(101).find((m) => m.messageId === Number(historyItem.json.messageId));
+		expect(getMessage.query).toMatchObject({
+			chatId: '101',
+			messageId: String(historyItem.json.messageId),
+		});
+		const stored = sim
+			.messagesOf(101)
+			.find((m) => m.messageId === Number(historyItem.json.messageId));
 		expect(stored).toBeDefined();
 		const [message] = nodeOutput(run, 'Get the message');
 		expect(message.json).toMatchObject({ messageId: stored!.messageId, sender: stored!.sender });

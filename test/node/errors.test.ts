@@ -147,7 +147,9 @@ describe('Retry On Fail', () => {
 			parameters: send,
 			retry: { maxTries: 3, waitBetweenTries: 0 },
 		});
-		expect(result.error?.message).toMatch(/did not confirm sendMessageToChat .*may have been delivered, so it was not sent again/);
+		expect(result.error?.message).toMatch(
+			/did not confirm sendMessageToChat .*may have been delivered, so it was not sent again/,
+		);
 		expect(result.error?.description).toMatch(/Get History/);
 		expect(chatRequests(sim(), 'sendMessageToChat')).toHaveLength(1);
 	});

@@ -7,7 +7,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FIXTURE_FACTS } from '../simulator/fixtures';
-import { startSimulator, type OperationId, type RecordedRequest, type Simulator } from '../simulator/server';
+import {
+	startSimulator,
+	type OperationId,
+	type RecordedRequest,
+	type Simulator,
+} from '../simulator/server';
 import { byId, runNode, type RunOptions, type RunResult } from '../support/engine';
 import { SIM_KEYS } from './setup';
 
@@ -51,7 +56,13 @@ const CASES: Case[] = [
 		name: 'Chat → Get History',
 		operationId: 'getChatHistory',
 		sends: false,
-		parameters: { resource: 'chat', operation: 'getHistory', businessId: business, chatId: byId(101), limit: 3 },
+		parameters: {
+			resource: 'chat',
+			operation: 'getHistory',
+			businessId: business,
+			chatId: byId(101),
+			limit: 3,
+		},
 	},
 	{
 		name: 'Message → Get',
@@ -69,14 +80,33 @@ const CASES: Case[] = [
 		name: 'Message → Send',
 		operationId: 'sendMessageToChat',
 		sends: true,
-		parameters: { resource: 'message', operation: 'send', businessId: business, chatId: byId(102), text: 'Ваш заказ в пути' },
+		parameters: {
+			resource: 'message',
+			operation: 'send',
+			businessId: business,
+			chatId: byId(102),
+			text: 'Ваш заказ в пути',
+		},
 	},
 	{
 		name: 'Message → Send File',
 		operationId: 'sendFileToChat',
 		sends: true,
-		parameters: { resource: 'message', operation: 'sendFile', businessId: business, chatId: byId(102), binaryPropertyName: 'data' },
-		input: [{ json: {}, binary: { data: { data: Buffer.from('receipt'), fileName: 'receipt.txt', mimeType: 'text/plain' } } }],
+		parameters: {
+			resource: 'message',
+			operation: 'sendFile',
+			businessId: business,
+			chatId: byId(102),
+			binaryPropertyName: 'data',
+		},
+		input: [
+			{
+				json: {},
+				binary: {
+					data: { data: Buffer.from('receipt'), fileName: 'receipt.txt', mimeType: 'text/plain' },
+				},
+			},
+		],
 	},
 ];
 
@@ -110,7 +140,9 @@ function expectOneItemPaired(result: RunResult) {
 
 /** After a 420 with Remaining 0 reached the node, no request of that method started before its Until. */
 function expectNothingSentIntoSpentWindow(requests: RecordedRequest[]) {
-	for (const refused of requests.filter((r) => r.status === 420 && r.responseHeaders['x-ratelimit-resource-remaining'] === '0')) {
+	for (const refused of requests.filter(
+		(r) => r.status === 420 && r.responseHeaders['x-ratelimit-resource-remaining'] === '0',
+	)) {
 		const until = Date.parse(refused.responseHeaders['x-ratelimit-resource-until']);
 		const inside = requests.filter((r) => r.startedAt > refused.endedAt && r.startedAt < until);
 		expect(inside).toEqual([]);
@@ -138,7 +170,9 @@ describe.each(CASES)('$name', (c) => {
 		expect(Date.now() - started).toBeLessThan(2000);
 		expectOneItemPaired(result);
 		expect(String(result.items[0].json.error)).toMatch(
-			new RegExp(`hourly limit for ${c.operationId} \\([\\d,]+ requests per hour for business 1001\\) is used up until .+ GMT; nothing was sent`),
+			new RegExp(
+				`hourly limit for ${c.operationId} \\([\\d,]+ requests per hour for business 1001\\) is used up until .+ GMT; nothing was sent`,
+			),
 		);
 		expect(calls(c.operationId)).toHaveLength(1);
 		expect(delivered()).toBe(0);
@@ -149,7 +183,15 @@ describe.each(CASES)('$name', (c) => {
 			c.operationId,
 			{
 				status: 420,
-				body: { status: 'ERROR', errors: [{ code: 'LIMIT_EXCEEDED', message: 'Hit rate limit of 4 parallel requests for businessId 1001' }] },
+				body: {
+					status: 'ERROR',
+					errors: [
+						{
+							code: 'LIMIT_EXCEEDED',
+							message: 'Hit rate limit of 4 parallel requests for businessId 1001',
+						},
+					],
+				},
 				remaining: 900,
 				until: Date.now() + 50 * 60_000,
 			},
@@ -164,32 +206,44 @@ describe.each(CASES)('$name', (c) => {
 		if (c.sends) expect(delivered()).toBe(1);
 	});
 
-	it(c.sends ? '500: reported as possibly delivered, not repeated' : '500: repeated, then succeeds', async () => {
-		sim.injectFault(c.operationId, { status: 500 });
-		const result = await runCase(c);
-		expectOneItemPaired(result);
-		if (c.sends) {
-			expect(String(result.items[0].json.error)).toMatch(/did not confirm .*may have been delivered, so it was not sent again/);
-			expect(calls(c.operationId)).toHaveLength(1);
-		} else {
-			expect(result.items[0].json.error).toBeUndefined();
-			expect(calls(c.operationId).map((r) => r.status)).toEqual([500, 200]);
-		}
-	});
+	it(
+		c.sends ? '500: reported as possibly delivered, not repeated' : '500: repeated, then succeeds',
+		async () => {
+			sim.injectFault(c.operationId, { status: 500 });
+			const result = await runCase(c);
+			expectOneItemPaired(result);
+			if (c.sends) {
+				expect(String(result.items[0].json.error)).toMatch(
+					/did not confirm .*may have been delivered, so it was not sent again/,
+				);
+				expect(calls(c.operationId)).toHaveLength(1);
+			} else {
+				expect(result.items[0].json.error).toBeUndefined();
+				expect(calls(c.operationId).map((r) => r.status)).toEqual([500, 200]);
+			}
+		},
+	);
 
-	it(c.sends ? 'dropped connection after delivery: reported, delivered once' : 'dropped connection: repeated, then succeeds', async () => {
-		sim.injectFault(c.operationId, { process: true, reset: true });
-		const result = await runCase(c);
-		expectOneItemPaired(result);
-		if (c.sends) {
-			expect(String(result.items[0].json.error)).toMatch(/did not confirm .*\(connection dropped\).*may have been delivered/);
-			expect(calls(c.operationId)).toHaveLength(1);
-			expect(delivered()).toBe(1);
-		} else {
-			expect(result.items[0].json.error).toBeUndefined();
-			expect(calls(c.operationId).map((r) => r.status)).toEqual([-1, 200]);
-		}
-	});
+	it(
+		c.sends
+			? 'dropped connection after delivery: reported, delivered once'
+			: 'dropped connection: repeated, then succeeds',
+		async () => {
+			sim.injectFault(c.operationId, { process: true, reset: true });
+			const result = await runCase(c);
+			expectOneItemPaired(result);
+			if (c.sends) {
+				expect(String(result.items[0].json.error)).toMatch(
+					/did not confirm .*\(connection dropped\).*may have been delivered/,
+				);
+				expect(calls(c.operationId)).toHaveLength(1);
+				expect(delivered()).toBe(1);
+			} else {
+				expect(result.items[0].json.error).toBeUndefined();
+				expect(calls(c.operationId).map((r) => r.status)).toEqual([-1, 200]);
+			}
+		},
+	);
 
 	it(`Request Options → Timeout 500 ms against a 3 s answer: gives up at the timeout${c.sends ? ', not repeated' : ', repeats'}`, async () => {
 		sim.injectFault(c.operationId, { process: true, delayMs: 3000 });
@@ -199,7 +253,9 @@ describe.each(CASES)('$name', (c) => {
 		expectOneItemPaired(result);
 		expect(elapsed).toBeLessThan(2500);
 		if (c.sends) {
-			expect(String(result.items[0].json.error)).toMatch(/did not confirm .*\(no answer within the timeout\)/);
+			expect(String(result.items[0].json.error)).toMatch(
+				/did not confirm .*\(no answer within the timeout\)/,
+			);
 			expect(calls(c.operationId)).toHaveLength(1);
 		} else {
 			expect(result.items[0].json.error).toBeUndefined();
@@ -207,19 +263,28 @@ describe.each(CASES)('$name', (c) => {
 		}
 	});
 
-	it(c.sends ? 'malformed JSON on a 200: delivered once, reported OK' : 'malformed JSON: repeated, then succeeds', async () => {
-		sim.injectFault(c.operationId, { process: true, status: 200, body: '<html>Bad gateway</html>' });
-		const result = await runCase(c);
-		expectOneItemPaired(result);
-		expect(result.items[0].json.error).toBeUndefined();
-		if (c.sends) {
-			expect(result.items[0].json.status).toBe('OK');
-			expect(calls(c.operationId)).toHaveLength(1);
-			expect(delivered()).toBe(1);
-		} else {
-			expect(calls(c.operationId)).toHaveLength(2);
-		}
-	});
+	it(
+		c.sends
+			? 'malformed JSON on a 200: delivered once, reported OK'
+			: 'malformed JSON: repeated, then succeeds',
+		async () => {
+			sim.injectFault(c.operationId, {
+				process: true,
+				status: 200,
+				body: '<html>Bad gateway</html>',
+			});
+			const result = await runCase(c);
+			expectOneItemPaired(result);
+			expect(result.items[0].json.error).toBeUndefined();
+			if (c.sends) {
+				expect(result.items[0].json.status).toBe('OK');
+				expect(calls(c.operationId)).toHaveLength(1);
+				expect(delivered()).toBe(1);
+			} else {
+				expect(calls(c.operationId)).toHaveLength(2);
+			}
+		},
+	);
 });
 
 describe('a quota spent in one execution is known to the next', () => {
@@ -230,7 +295,9 @@ describe('a quota spent in one execution is known to the next', () => {
 		expect(first.items[0].json.error).toBeUndefined();
 		// The answer said Remaining 0 until the end of the hour: more than the 5 s the next may wait.
 		const second = await runCase(send, { parameters: { maxRateLimitWait: 5 } });
-		expect(String(second.items[0].json.error)).toMatch(/hourly limit for sendMessageToChat .* nothing was sent/);
+		expect(String(second.items[0].json.error)).toMatch(
+			/hourly limit for sendMessageToChat .* nothing was sent/,
+		);
 		expect(calls('sendMessageToChat').map((r) => r.status)).toEqual([200]);
 		// Other methods are not held back.
 		const read = await runCase(CASES.find((c) => c.operationId === 'getChat')!);
@@ -240,7 +307,9 @@ describe('a quota spent in one execution is known to the next', () => {
 
 describe('many items against the limits', () => {
 	it('30 replies with a quota 420 (Until in 2 s) on two of them: 30 delivered once each, in order per chat', async () => {
-		const input = Array.from({ length: 30 }, (_, i) => ({ json: { chatId: 101 + (i % 5), text: `reply ${i}` } }));
+		const input = Array.from({ length: 30 }, (_, i) => ({
+			json: { chatId: 101 + (i % 5), text: `reply ${i}` },
+		}));
 		sim.injectFault('sendMessageToChat', { status: 420, until: Date.now() + 2000 }, 2);
 		const result = await runNode({
 			credentials: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
@@ -287,7 +356,13 @@ describe('Request Options → Proxy', () => {
 			seen.push(`${req.method} ${req.url}`);
 			const target = new URL(req.url!);
 			const upstream = http.request(
-				{ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+				{
+					host: target.hostname,
+					port: target.port,
+					path: target.pathname + target.search,
+					method: req.method,
+					headers: req.headers,
+				},
 				(answer) => {
 					res.writeHead(answer.statusCode!, answer.headers);
 					answer.pipe(res);
@@ -299,7 +374,9 @@ describe('Request Options → Proxy', () => {
 		try {
 			const port = (proxy.address() as AddressInfo).port;
 			const get = CASES.find((c) => c.operationId === 'getChat')!;
-			const result = await runCase(get, { parameters: { requestOptions: { proxy: `http://127.0.0.1:${port}` } } });
+			const result = await runCase(get, {
+				parameters: { requestOptions: { proxy: `http://127.0.0.1:${port}` } },
+			});
 			expect(result.items[0].json.error).toBeUndefined();
 			expect(seen).toEqual([`GET ${sim.url}/v2/businesses/1001/chat?chatId=101`]);
 		} finally {

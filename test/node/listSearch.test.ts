@@ -6,7 +6,7 @@ const { sim } = useSimulator();
 
 describe('"From List" choices', () => {
 	it('lists each business of the key once, searchable by name', async () => {
-		const all = await listSearch('getBusinesses', {
+		const all = await listSearch('searchBusinesses', {
 			credentials: credentialsFor(sim()),
 			parameters: { resource: 'chat', operation: 'getAll' },
 			parameterPath: 'parameters.businessId',
@@ -14,7 +14,7 @@ describe('"From List" choices', () => {
 		expect(all.results.map((r) => r.value).sort()).toEqual(['1001', '1002']);
 		expect(all.results.find((r) => r.value === '1001')?.name).toMatch(/Demo Store/);
 
-		const found = await listSearch('getBusinesses', {
+		const found = await listSearch('searchBusinesses', {
 			credentials: credentialsFor(sim()),
 			parameters: { resource: 'chat', operation: 'getAll' },
 			parameterPath: 'parameters.businessId',
@@ -24,7 +24,7 @@ describe('"From List" choices', () => {
 	});
 
 	it('lists recent chats of the chosen business, page by page', async () => {
-		const first = await listSearch('getChats', {
+		const first = await listSearch('searchChats', {
 			credentials: credentialsFor(sim(), SIM_KEYS.allMethods),
 			parameters: {
 				resource: 'message',
@@ -37,7 +37,7 @@ describe('"From List" choices', () => {
 		expect(first.results[0].name).toMatch(/^Chat \d+ · /);
 		expect(first.paginationToken).toEqual(expect.any(String));
 
-		const second = await listSearch('getChats', {
+		const second = await listSearch('searchChats', {
 			credentials: credentialsFor(sim(), SIM_KEYS.allMethods),
 			parameters: {
 				resource: 'message',

@@ -2,7 +2,14 @@
  * The parts of the transport that decide how long to wait: a wait ends when the execution
  * is cancelled, quota headers are read as Market sends them, and backoffs stay in range.
  */
-import { backoff, markSpent, pause, rateLimitOf, resetPacing, spentWindow } from '../../nodes/YandexMarket/shared/pacing';
+import {
+	backoff,
+	markSpent,
+	pause,
+	rateLimitOf,
+	resetPacing,
+	spentWindow,
+} from '../../nodes/YandexMarket/shared/pacing';
 
 describe('pause', () => {
 	it('ends at once, saying so, when the execution is cancelled during a long wait', async () => {
@@ -39,7 +46,11 @@ describe("Market's quota headers", () => {
 	});
 
 	it('missing or unreadable ones are unknown, not zero', () => {
-		expect(rateLimitOf({ 'x-ratelimit-resource-remaining': 'n/a' })).toEqual({ limit: undefined, remaining: undefined, until: undefined });
+		expect(rateLimitOf({ 'x-ratelimit-resource-remaining': 'n/a' })).toEqual({
+			limit: undefined,
+			remaining: undefined,
+			until: undefined,
+		});
 	});
 });
 

@@ -129,7 +129,7 @@ describe('bad input is refused before any request', () => {
 });
 
 describe('what n8n itself refuses before the node runs', () => {
-	it('an empty text typed into the node gets the node\'s own message with the limits', async () => {
+	it("an empty text typed into the node gets the node's own message with the limits", async () => {
 		const result = await run(sim(), {
 			resource: 'message',
 			operation: 'send',

@@ -1,10 +1,19 @@
 /** The default fixtures: deterministic and matching FIXTURE_FACTS (which other tests rely on). */
-import { CHAT_STATUSES, FIXTURE_FACTS, SIM_KEYS, createFixtures, type ChatRecord } from './fixtures';
+import {
+	CHAT_STATUSES,
+	FIXTURE_FACTS,
+	SIM_KEYS,
+	createFixtures,
+	type ChatRecord,
+} from './fixtures';
 
 const f = createFixtures();
 const demo = f.chats.filter((c) => c.businessId === FIXTURE_FACTS.businesses.demo);
 
-function countBy<K extends string>(chats: ChatRecord[], key: (c: ChatRecord) => K): Record<K, number> {
+function countBy<K extends string>(
+	chats: ChatRecord[],
+	key: (c: ChatRecord) => K,
+): Record<K, number> {
 	const out = {} as Record<K, number>;
 	for (const c of chats) out[key(c)] = (out[key(c)] ?? 0) + 1;
 	return out;
@@ -22,7 +31,9 @@ describe('fixtures', () => {
 		expect(countBy(demo, (c) => c.context.type)).toEqual(FIXTURE_FACTS.demoChatsByContextType);
 		expect(countBy(demo, (c) => c.type)).toEqual(FIXTURE_FACTS.demoChatsByType);
 		expect(Object.keys(FIXTURE_FACTS.demoChatsByStatus).sort()).toEqual([...CHAT_STATUSES].sort());
-		expect(f.chats.filter((c) => c.businessId === FIXTURE_FACTS.businesses.second)).toHaveLength(FIXTURE_FACTS.secondChatCount);
+		expect(f.chats.filter((c) => c.businessId === FIXTURE_FACTS.businesses.second)).toHaveLength(
+			FIXTURE_FACTS.secondChatCount,
+		);
 	});
 
 	it('has unique, per-chat ascending message ids and consistent chat times', () => {
@@ -47,7 +58,8 @@ describe('fixtures', () => {
 		expect([...senders].sort()).toEqual(['CUSTOMER', 'MARKET', 'PARTNER', 'SUPPORT']);
 		const withPayload = f.messages.filter((m) => m.payload);
 		expect(withPayload.length).toBeGreaterThanOrEqual(10);
-		for (const m of f.messages) expect(m.message !== undefined || m.payload !== undefined).toBe(true);
+		for (const m of f.messages)
+			expect(m.message !== undefined || m.payload !== undefined).toBe(true);
 		// The last message matches the status: the shop is waiting → the buyer spoke last.
 		for (const chat of demo.filter((c) => c.status === 'WAITING_FOR_PARTNER')) {
 			const msgs = f.messages.filter((m) => m.chatId === chat.chatId);
@@ -70,18 +82,25 @@ describe('fixtures', () => {
 			expect(f.chats.some((c) => c.context.returnId === returnId)).toBe(false);
 		}
 		const withChat = f.chats.find((c) => c.chatId === FIXTURE_FACTS.demoOrderWithChat.chatId)!;
-		expect(withChat.context).toMatchObject({ type: 'ORDER', orderId: FIXTURE_FACTS.demoOrderWithChat.orderId });
+		expect(withChat.context).toMatchObject({
+			type: 'ORDER',
+			orderId: FIXTURE_FACTS.demoOrderWithChat.orderId,
+		});
 		const ret = f.chats.find((c) => c.chatId === FIXTURE_FACTS.demoReturnWithChat.chatId)!;
 		expect(ret.context).toMatchObject({ type: 'RETURN', returnId: 880109, orderId: 7000109 });
 		// Every ORDER/RETURN chat points at a known order of its own business.
 		for (const c of f.chats.filter((x) => x.context.type !== 'DIRECT')) {
-			expect(f.orders.some((o) => o.id === c.context.orderId && o.businessId === c.businessId)).toBe(true);
+			expect(
+				f.orders.some((o) => o.id === c.context.orderId && o.businessId === c.businessId),
+			).toBe(true);
 		}
 	});
 
 	it('has two businesses reachable by keys and one that no key owns', () => {
 		expect(f.campaigns.filter((c) => c.businessId === 1001)).toHaveLength(2);
 		expect(f.apiKeys.map((k) => k.key).sort()).toEqual(Object.values(SIM_KEYS).sort());
-		expect(f.apiKeys.some((k) => k.businessIds.includes(FIXTURE_FACTS.businesses.foreign))).toBe(false);
+		expect(f.apiKeys.some((k) => k.businessIds.includes(FIXTURE_FACTS.businesses.foreign))).toBe(
+			false,
+		);
 	});
 });

@@ -176,7 +176,9 @@ const SECOND = 1002;
 const FOREIGN = 1003;
 
 /** How the 45 chats of business 1001 are laid out, in chatId order from 101. */
-export const DEMO_CHAT_PLAN: ReadonlyArray<readonly [count: number, status: ChatStatus, type: ChatType, context: ChatContextType]> = [
+export const DEMO_CHAT_PLAN: ReadonlyArray<
+	readonly [count: number, status: ChatStatus, type: ChatType, context: ChatContextType]
+> = [
 	[6, 'WAITING_FOR_PARTNER', 'CHAT', 'ORDER'], // 101-106
 	[2, 'WAITING_FOR_PARTNER', 'CHAT', 'DIRECT'], // 107-108
 	[1, 'WAITING_FOR_PARTNER', 'CHAT', 'RETURN'], // 109
@@ -418,16 +420,64 @@ export function createFixtures(): Fixtures {
 			{ id: FOREIGN, name: 'Foreign Store' },
 		],
 		campaigns: [
-			{ id: 2001, businessId: DEMO, domain: 'demo-store.example', clientId: 31001, placementType: 'FBS', apiAvailability: 'AVAILABLE' },
-			{ id: 2002, businessId: DEMO, domain: 'demo-store-dbs.example', clientId: 31001, placementType: 'DBS', apiAvailability: 'AVAILABLE' },
-			{ id: 2101, businessId: SECOND, domain: 'second-store.example', clientId: 31002, placementType: 'FBY', apiAvailability: 'AVAILABLE' },
-			{ id: 2201, businessId: FOREIGN, domain: 'foreign-store.example', clientId: 31003, placementType: 'FBS', apiAvailability: 'AVAILABLE' },
+			{
+				id: 2001,
+				businessId: DEMO,
+				domain: 'demo-store.example',
+				clientId: 31001,
+				placementType: 'FBS',
+				apiAvailability: 'AVAILABLE',
+			},
+			{
+				id: 2002,
+				businessId: DEMO,
+				domain: 'demo-store-dbs.example',
+				clientId: 31001,
+				placementType: 'DBS',
+				apiAvailability: 'AVAILABLE',
+			},
+			{
+				id: 2101,
+				businessId: SECOND,
+				domain: 'second-store.example',
+				clientId: 31002,
+				placementType: 'FBY',
+				apiAvailability: 'AVAILABLE',
+			},
+			{
+				id: 2201,
+				businessId: FOREIGN,
+				domain: 'foreign-store.example',
+				clientId: 31003,
+				placementType: 'FBS',
+				apiAvailability: 'AVAILABLE',
+			},
 		],
 		apiKeys: [
-			{ key: SIM_KEYS.communication, name: 'Simulator: communication', scopes: ['COMMUNICATION'], businessIds: [DEMO, SECOND] },
-			{ key: SIM_KEYS.allMethods, name: 'Simulator: all methods', scopes: ['ALL_METHODS'], businessIds: [DEMO, SECOND] },
-			{ key: SIM_KEYS.readOnly, name: 'Simulator: read only', scopes: ['ALL_METHODS_READ_ONLY'], businessIds: [DEMO] },
-			{ key: SIM_KEYS.noChatScope, name: 'Simulator: pricing only', scopes: ['PRICING'], businessIds: [DEMO] },
+			{
+				key: SIM_KEYS.communication,
+				name: 'Simulator: communication',
+				scopes: ['COMMUNICATION'],
+				businessIds: [DEMO, SECOND],
+			},
+			{
+				key: SIM_KEYS.allMethods,
+				name: 'Simulator: all methods',
+				scopes: ['ALL_METHODS'],
+				businessIds: [DEMO, SECOND],
+			},
+			{
+				key: SIM_KEYS.readOnly,
+				name: 'Simulator: read only',
+				scopes: ['ALL_METHODS_READ_ONLY'],
+				businessIds: [DEMO],
+			},
+			{
+				key: SIM_KEYS.noChatScope,
+				name: 'Simulator: pricing only',
+				scopes: ['PRICING'],
+				businessIds: [DEMO],
+			},
 		],
 		orders: [],
 		returns: [],
@@ -497,10 +547,20 @@ export function createFixtures(): Fixtures {
 	for (const id of [7000901, 7000902, 7000903, 7000905, 7000906]) {
 		out.orders.push({ id, businessId: DEMO, campaignId: 2001, customer: customerFor(id) });
 	}
-	out.orders.push({ id: 7000904, businessId: DEMO, campaignId: 2002, customer: customerFor(7000904) });
+	out.orders.push({
+		id: 7000904,
+		businessId: DEMO,
+		campaignId: 2002,
+		customer: customerFor(7000904),
+	});
 	out.returns.push({ id: 880901, orderId: 7000905, businessId: DEMO, campaignId: 2001 });
 	out.returns.push({ id: 880902, orderId: 7000906, businessId: DEMO, campaignId: 2001 });
-	out.orders.push({ id: 7100901, businessId: SECOND, campaignId: 2101, customer: customerFor(7100901) });
+	out.orders.push({
+		id: 7100901,
+		businessId: SECOND,
+		campaignId: 2101,
+		customer: customerFor(7100901),
+	});
 
 	return out;
 }
@@ -510,7 +570,11 @@ export function cloneFixtures(f: Fixtures): Fixtures {
 	return {
 		businesses: f.businesses.map((b) => ({ ...b })),
 		campaigns: f.campaigns.map((c) => ({ ...c })),
-		apiKeys: f.apiKeys.map((k) => ({ ...k, scopes: [...k.scopes], businessIds: [...k.businessIds] })),
+		apiKeys: f.apiKeys.map((k) => ({
+			...k,
+			scopes: [...k.scopes],
+			businessIds: [...k.businessIds],
+		})),
 		orders: f.orders.map((o) => ({ ...o, customer: { ...o.customer } })),
 		returns: f.returns.map((r) => ({ ...r })),
 		chats: f.chats.map((c) => {

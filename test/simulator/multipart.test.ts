@@ -8,17 +8,23 @@ describe('multipartBoundary', () => {
 		['multipart/form-data; boundary=abc', 'abc'],
 		['multipart/form-data;boundary=abc;charset=utf-8', 'abc'],
 		['Multipart/Form-Data; BOUNDARY="a b;c"', 'a b;c'],
-		['multipart/form-data; boundary="----WebKitFormBoundary7MA4YWxk"', '----WebKitFormBoundary7MA4YWxk'],
+		[
+			'multipart/form-data; boundary="----WebKitFormBoundary7MA4YWxk"',
+			'----WebKitFormBoundary7MA4YWxk',
+		],
 	])('%s → %s', (ct, boundary) => {
 		expect(multipartBoundary(ct)).toBe(boundary);
 	});
 
-	it.each(['application/json', 'multipart/form-data', 'multipart/form-data; boundary=', '', undefined])(
-		'%s → null',
-		(ct) => {
-			expect(multipartBoundary(ct)).toBeNull();
-		},
-	);
+	it.each([
+		'application/json',
+		'multipart/form-data',
+		'multipart/form-data; boundary=',
+		'',
+		undefined,
+	])('%s → null', (ct) => {
+		expect(multipartBoundary(ct)).toBeNull();
+	});
 });
 
 describe('parseHeaderParams', () => {
@@ -27,7 +33,9 @@ describe('parseHeaderParams', () => {
 			value: 'form-data',
 			params: { name: 'file', filename: 'a "b"; c.txt' },
 		});
-		const ext = parseHeaderParams(`form-data; name=file; filename="fallback.txt"; filename*=UTF-8''%D1%84%D0%B0%D0%B9%D0%BB.txt`);
+		const ext = parseHeaderParams(
+			`form-data; name=file; filename="fallback.txt"; filename*=UTF-8''%D1%84%D0%B0%D0%B9%D0%BB.txt`,
+		);
 		expect(ext.params.filename).toBe('файл.txt');
 	});
 });
@@ -36,8 +44,21 @@ describe('parseMultipart', () => {
 	it('splits parts, keeps binary data intact and ignores preamble/epilogue', () => {
 		const binary = Buffer.from([0, 1, 2, 13, 10, 45, 45, 98, 255, 13, 10]);
 		const body = Buffer.concat([
-			crlf('this is a preamble', '--xyz', 'Content-Disposition: form-data; name="a"', '', 'hello', '--xyz'),
-			crlf('', 'Content-Disposition: form-data; name="file"; filename="bin.dat"', 'Content-Type: application/octet-stream', '', ''),
+			crlf(
+				'this is a preamble',
+				'--xyz',
+				'Content-Disposition: form-data; name="a"',
+				'',
+				'hello',
+				'--xyz',
+			),
+			crlf(
+				'',
+				'Content-Disposition: form-data; name="file"; filename="bin.dat"',
+				'Content-Type: application/octet-stream',
+				'',
+				'',
+			),
 			binary,
 			crlf('', '--xyz--', 'epilogue'),
 		]);
@@ -76,7 +97,10 @@ describe('parseMultipart', () => {
 		['no boundary at all', crlf('hello')],
 		['no closing boundary', crlf('--b', 'Content-Disposition: form-data; name="a"', '', 'data')],
 		['no Content-Disposition', crlf('--b', 'Content-Type: text/plain', '', 'data', '--b--')],
-		['not form-data', crlf('--b', 'Content-Disposition: attachment; name="a"', '', 'data', '--b--')],
+		[
+			'not form-data',
+			crlf('--b', 'Content-Disposition: attachment; name="a"', '', 'data', '--b--'),
+		],
 		['unterminated headers', crlf('--b', 'Content-Disposition: form-data; name="a"')],
 	])('rejects %s', (_, body) => {
 		expect(() => parseMultipart(body, 'b')).toThrow(MultipartError);

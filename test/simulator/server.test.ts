@@ -33,7 +33,12 @@ interface CallOptions {
 	headers?: Record<string, string>;
 }
 
-async function call(sim: Simulator, method: string, path: string, opts: CallOptions = {}): Promise<Res> {
+async function call(
+	sim: Simulator,
+	method: string,
+	path: string,
+	opts: CallOptions = {},
+): Promise<Res> {
 	const headers: Record<string, string> = { ...opts.headers };
 	const key = opts.key === undefined ? SIM_KEYS.communication : opts.key;
 	if (key !== null) headers['Api-Key'] = key;
@@ -57,12 +62,29 @@ async function call(sim: Simulator, method: string, path: string, opts: CallOpti
 const B = FIXTURE_FACTS.businesses.demo;
 const chats = (sim: Simulator, query = '', body: unknown = {}, opts: CallOptions = {}) =>
 	call(sim, 'POST', `/v2/businesses/${B}/chats${query}`, { body, ...opts });
-const history = (sim: Simulator, chatId: number | string, query = '', body: unknown = {}, opts: CallOptions = {}) =>
-	call(sim, 'POST', `/v2/businesses/${B}/chats/history?chatId=${chatId}${query}`, { body, ...opts });
+const history = (
+	sim: Simulator,
+	chatId: number | string,
+	query = '',
+	body: unknown = {},
+	opts: CallOptions = {},
+) =>
+	call(sim, 'POST', `/v2/businesses/${B}/chats/history?chatId=${chatId}${query}`, {
+		body,
+		...opts,
+	});
 const send = (sim: Simulator, chatId: number | string, message: unknown, opts: CallOptions = {}) =>
-	call(sim, 'POST', `/v2/businesses/${B}/chats/message?chatId=${chatId}`, { body: { message }, ...opts });
+	call(sim, 'POST', `/v2/businesses/${B}/chats/message?chatId=${chatId}`, {
+		body: { message },
+		...opts,
+	});
 
-function fileForm(data: Buffer, filename = 'photo.jpg', type = 'image/jpeg', field = 'file'): FormData {
+function fileForm(
+	data: Buffer,
+	filename = 'photo.jpg',
+	type = 'image/jpeg',
+	field = 'file',
+): FormData {
 	const fd = new FormData();
 	fd.append(field, new Blob([new Uint8Array(data)], { type }), filename);
 	return fd;
@@ -93,7 +115,8 @@ function checkContract(sim: Simulator) {
 
 // Tells jest.config.js's summary reporter how many exchanges were checked (-1: skipped).
 afterAll(() => {
-	if (process.env.YM_CONTRACT_LOG) fs.appendFileSync(process.env.YM_CONTRACT_LOG, `${contract ? checked : -1}\n`);
+	if (process.env.YM_CONTRACT_LOG)
+		fs.appendFileSync(process.env.YM_CONTRACT_LOG, `${contract ? checked : -1}\n`);
 });
 
 let sim: Simulator;
@@ -127,10 +150,18 @@ describe('simulator', () => {
 		});
 
 		it('401 without an Api-Key or with an unknown one', async () => {
-			expectError(await call(sim, 'POST', '/v2/auth/token', { key: null }), 401, 'UNAUTHORIZED', /Api-Key/);
+			expectError(
+				await call(sim, 'POST', '/v2/auth/token', { key: null }),
+				401,
+				'UNAUTHORIZED',
+				/Api-Key/,
+			);
 			expectError(await call(sim, 'POST', '/v2/auth/token', { key: 'nope' }), 401, 'UNAUTHORIZED');
 			expectError(
-				await call(sim, 'POST', '/v2/auth/token', { key: null, headers: { Authorization: 'Bearer x' } }),
+				await call(sim, 'POST', '/v2/auth/token', {
+					key: null,
+					headers: { Authorization: 'Bearer x' },
+				}),
 				401,
 				'UNAUTHORIZED',
 				/OAuth/,
@@ -147,7 +178,14 @@ describe('simulator', () => {
 				[2002, 1001, 'Demo Store'],
 				[2101, 1002, 'Second Store'],
 			]);
-			expect(res.body.pager).toEqual({ total: 3, from: 1, to: 3, currentPage: 1, pagesCount: 1, pageSize: 50 });
+			expect(res.body.pager).toEqual({
+				total: 3,
+				from: 1,
+				to: 3,
+				currentPage: 1,
+				pagesCount: 1,
+				pageSize: 50,
+			});
 			const readOnly = await call(sim, 'GET', '/v2/campaigns', { key: SIM_KEYS.readOnly });
 			expect(readOnly.body.campaigns.map((c: any) => c.id)).toEqual([2001, 2002]);
 		});
@@ -155,19 +193,34 @@ describe('simulator', () => {
 		it('pages with page/pageSize and with pageToken/limit', async () => {
 			const p2 = await call(sim, 'GET', '/v2/campaigns?page=2&pageSize=2');
 			expect(p2.body.campaigns.map((c: any) => c.id)).toEqual([2101]);
-			expect(p2.body.pager).toMatchObject({ total: 3, from: 3, to: 3, currentPage: 2, pagesCount: 2 });
+			expect(p2.body.pager).toMatchObject({
+				total: 3,
+				from: 3,
+				to: 3,
+				currentPage: 2,
+				pagesCount: 2,
+			});
 
 			const first = await call(sim, 'GET', '/v2/campaigns?limit=2');
 			expect(first.body.campaigns.map((c: any) => c.id)).toEqual([2001, 2002]);
 			const token = first.body.paging.nextPageToken;
 			expect(token).toEqual(expect.any(String));
-			const second = await call(sim, 'GET', `/v2/campaigns?limit=2&pageToken=${encodeURIComponent(token)}`);
+			const second = await call(
+				sim,
+				'GET',
+				`/v2/campaigns?limit=2&pageToken=${encodeURIComponent(token)}`,
+			);
 			expect(second.body.campaigns.map((c: any) => c.id)).toEqual([2101]);
 			expect(second.body.paging.nextPageToken).toBeUndefined();
 		});
 
 		it('rejects pageSize > 100 and limit > 100', async () => {
-			expectError(await call(sim, 'GET', '/v2/campaigns?pageSize=101'), 400, 'BAD_REQUEST', /pageSize/);
+			expectError(
+				await call(sim, 'GET', '/v2/campaigns?pageSize=101'),
+				400,
+				'BAD_REQUEST',
+				/pageSize/,
+			);
 			expectError(await call(sim, 'GET', '/v2/campaigns?limit=101'), 400, 'BAD_REQUEST', /limit/);
 			expect((await call(sim, 'GET', '/v2/campaigns?pageSize=100')).status).toBe(200);
 		});
@@ -229,19 +282,28 @@ describe('simulator', () => {
 			const token: string = first.body.result.paging.nextPageToken;
 			const tampered = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
 			expectError(
-				await chats(sim, `?limit=5&pageToken=${encodeURIComponent(tampered)}`, { statuses: ['FINISHED'] }),
+				await chats(sim, `?limit=5&pageToken=${encodeURIComponent(tampered)}`, {
+					statuses: ['FINISHED'],
+				}),
 				400,
 				'BAD_REQUEST',
 				/pageToken/,
 			);
-			expectError(await chats(sim, '?pageToken=not-a-token', { statuses: ['FINISHED'] }), 400, 'BAD_REQUEST', /pageToken/);
+			expectError(
+				await chats(sim, '?pageToken=not-a-token', { statuses: ['FINISHED'] }),
+				400,
+				'BAD_REQUEST',
+				/pageToken/,
+			);
 			expectError(
 				await chats(sim, `?limit=5&pageToken=${encodeURIComponent(token)}`, { statuses: ['NEW'] }),
 				400,
 				'BAD_REQUEST',
 				/pageToken/,
 			);
-			const again = await chats(sim, `?limit=5&page_token=${encodeURIComponent(token)}`, { statuses: ['FINISHED'] });
+			const again = await chats(sim, `?limit=5&page_token=${encodeURIComponent(token)}`, {
+				statuses: ['FINISHED'],
+			});
 			expect(again.status).toBe(200);
 			expect(again.body.result.chats.map((c: any) => c.status)).toEqual(Array(5).fill('FINISHED'));
 		});
@@ -249,7 +311,9 @@ describe('simulator', () => {
 		it('treats filters as sets: the same filters in another order keep the token valid', async () => {
 			const first = await chats(sim, '?limit=3', { statuses: ['NEW', 'FINISHED'] });
 			const token = first.body.result.paging.nextPageToken;
-			const next = await chats(sim, `?limit=3&pageToken=${encodeURIComponent(token)}`, { statuses: ['FINISHED', 'NEW'] });
+			const next = await chats(sim, `?limit=3&pageToken=${encodeURIComponent(token)}`, {
+				statuses: ['FINISHED', 'NEW'],
+			});
 			expect(next.status).toBe(200);
 		});
 
@@ -260,7 +324,15 @@ describe('simulator', () => {
 			[{ contextTypes: ['DIRECT'] }, 7],
 			[{ types: ['ARBITRAGE'] }, 5],
 			[{ contexts: [{ type: 'ORDER', id: 7000110 }] }, 1],
-			[{ contexts: [{ type: 'RETURN', id: 880109 }, { type: 'ORDER', id: 7000101 }] }, 2],
+			[
+				{
+					contexts: [
+						{ type: 'RETURN', id: 880109 },
+						{ type: 'ORDER', id: 7000101 },
+					],
+				},
+				2,
+			],
 			[{ orderIds: [7000101, 7000109] }, 2],
 			[{ statuses: ['WAITING_FOR_PARTNER'], contextTypes: ['ORDER'] }, 6],
 			[{ statuses: null, types: null }, 45],
@@ -294,11 +366,29 @@ describe('simulator', () => {
 		});
 
 		it('400 for a missing body, bad JSON, a non-object or a non-JSON content type', async () => {
-			expectError(await call(sim, 'POST', `/v2/businesses/${B}/chats`), 400, 'BAD_REQUEST', /body is required/);
-			expectError(await chats(sim, '', undefined, { rawBody: '{"statuses":' }), 400, 'BAD_REQUEST', /not valid JSON/);
-			expectError(await chats(sim, '', undefined, { rawBody: '[]' }), 400, 'BAD_REQUEST', /JSON object/);
 			expectError(
-				await chats(sim, '', undefined, { rawBody: 'statuses=NEW', contentType: 'application/x-www-form-urlencoded' }),
+				await call(sim, 'POST', `/v2/businesses/${B}/chats`),
+				400,
+				'BAD_REQUEST',
+				/body is required/,
+			);
+			expectError(
+				await chats(sim, '', undefined, { rawBody: '{"statuses":' }),
+				400,
+				'BAD_REQUEST',
+				/not valid JSON/,
+			);
+			expectError(
+				await chats(sim, '', undefined, { rawBody: '[]' }),
+				400,
+				'BAD_REQUEST',
+				/JSON object/,
+			);
+			expectError(
+				await chats(sim, '', undefined, {
+					rawBody: 'statuses=NEW',
+					contentType: 'application/x-www-form-urlencoded',
+				}),
 				400,
 				'UNSUPPORTED_MEDIA_TYPE',
 			);
@@ -306,7 +396,9 @@ describe('simulator', () => {
 
 		it('serves business 1002 its own 5 chats', async () => {
 			const res = await call(sim, 'POST', '/v2/businesses/1002/chats?limit=20', { body: {} });
-			expect(res.body.result.chats.map((c: any) => c.chatId).sort()).toEqual([201, 202, 203, 204, 205]);
+			expect(res.body.result.chats.map((c: any) => c.chatId).sort()).toEqual([
+				201, 202, 203, 204, 205,
+			]);
 		});
 	});
 
@@ -315,9 +407,16 @@ describe('simulator', () => {
 			call(sim, 'POST', `/v2/businesses/${B}/chats/new`, { body, ...opts });
 
 		it('returns the existing chat of an order or a return', async () => {
-			const order = await create({ context: { type: 'ORDER', id: FIXTURE_FACTS.demoOrderWithChat.orderId } });
-			expect(order.body).toEqual({ status: 'OK', result: { chatId: FIXTURE_FACTS.demoOrderWithChat.chatId } });
-			const ret = await create({ context: { type: 'RETURN', id: FIXTURE_FACTS.demoReturnWithChat.returnId } });
+			const order = await create({
+				context: { type: 'ORDER', id: FIXTURE_FACTS.demoOrderWithChat.orderId },
+			});
+			expect(order.body).toEqual({
+				status: 'OK',
+				result: { chatId: FIXTURE_FACTS.demoOrderWithChat.chatId },
+			});
+			const ret = await create({
+				context: { type: 'RETURN', id: FIXTURE_FACTS.demoReturnWithChat.returnId },
+			});
 			expect(ret.body.result.chatId).toBe(FIXTURE_FACTS.demoReturnWithChat.chatId);
 			expect(sim.state.createdChats).toEqual([]);
 		});
@@ -328,8 +427,12 @@ describe('simulator', () => {
 			expect(res.status).toBe(200);
 			const chatId = res.body.result.chatId;
 			expect(chatId).toBe(FIXTURE_FACTS.firstCreatedChatId);
-			expect((await create({ context: { type: 'ORDER', id: orderId } })).body.result.chatId).toBe(chatId);
-			expect(sim.state.createdChats).toEqual([{ businessId: B, chatId, context: { type: 'ORDER', id: orderId } }]);
+			expect((await create({ context: { type: 'ORDER', id: orderId } })).body.result.chatId).toBe(
+				chatId,
+			);
+			expect(sim.state.createdChats).toEqual([
+				{ businessId: B, chatId, context: { type: 'ORDER', id: orderId } },
+			]);
 
 			const chat = await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=${chatId}`);
 			expect(chat.body.result).toMatchObject({
@@ -346,7 +449,11 @@ describe('simulator', () => {
 			const { returnId, orderId } = FIXTURE_FACTS.demoReturnsWithoutChat[0];
 			const ret = await create({ context: { type: 'RETURN', id: returnId } });
 			expect(ret.status).toBe(200);
-			const chat = await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=${ret.body.result.chatId}`);
+			const chat = await call(
+				sim,
+				'GET',
+				`/v2/businesses/${B}/chat?chatId=${ret.body.result.chatId}`,
+			);
 			expect(chat.body.result.context).toMatchObject({ type: 'RETURN', returnId, orderId });
 
 			const legacy = await create({ orderId: FIXTURE_FACTS.demoOrdersWithoutChat[1] });
@@ -355,12 +462,30 @@ describe('simulator', () => {
 		});
 
 		it('404 for orders and returns the business does not have', async () => {
-			expectError(await create({ context: { type: 'ORDER', id: FIXTURE_FACTS.unknownOrderId } }), 404, 'NOT_FOUND', /Order/);
-			expectError(await create({ context: { type: 'RETURN', id: FIXTURE_FACTS.unknownReturnId } }), 404, 'NOT_FOUND', /Return/);
+			expectError(
+				await create({ context: { type: 'ORDER', id: FIXTURE_FACTS.unknownOrderId } }),
+				404,
+				'NOT_FOUND',
+				/Order/,
+			);
+			expectError(
+				await create({ context: { type: 'RETURN', id: FIXTURE_FACTS.unknownReturnId } }),
+				404,
+				'NOT_FOUND',
+				/Return/,
+			);
 			// An order of business 1002 is unknown to 1001.
-			expectError(await create({ context: { type: 'ORDER', id: FIXTURE_FACTS.secondOrdersWithoutChat[0] } }), 404, 'NOT_FOUND');
+			expectError(
+				await create({ context: { type: 'ORDER', id: FIXTURE_FACTS.secondOrdersWithoutChat[0] } }),
+				404,
+				'NOT_FOUND',
+			);
 			// A return id is not an order id.
-			expectError(await create({ context: { type: 'RETURN', id: FIXTURE_FACTS.demoOrdersWithoutChat[0] } }), 404, 'NOT_FOUND');
+			expectError(
+				await create({ context: { type: 'RETURN', id: FIXTURE_FACTS.demoOrdersWithoutChat[0] } }),
+				404,
+				'NOT_FOUND',
+			);
 		});
 
 		it.each([
@@ -387,16 +512,32 @@ describe('simulator', () => {
 		it('returns a chat, 404 for unknown ones and chats of other businesses', async () => {
 			const res = await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=107`);
 			expect(res.body.status).toBe('OK');
-			expect(res.body.result).toMatchObject({ chatId: 107, context: { type: 'DIRECT' }, status: 'WAITING_FOR_PARTNER' });
+			expect(res.body.result).toMatchObject({
+				chatId: 107,
+				context: { type: 'DIRECT' },
+				status: 'WAITING_FOR_PARTNER',
+			});
 			expect(res.body.result.orderId).toBeUndefined();
 			expect(res.body.result.context.campaignId).toBeUndefined();
-			expectError(await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=${FIXTURE_FACTS.unknownChatId}`), 404, 'NOT_FOUND');
+			expectError(
+				await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=${FIXTURE_FACTS.unknownChatId}`),
+				404,
+				'NOT_FOUND',
+			);
 			expectError(await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=201`), 404, 'NOT_FOUND');
 		});
 
-		it.each(['chatId=0', 'chatId=abc', 'chatId=-1', 'chatId=1.5', ''])('400 naming chatId for "%s"', async (q) => {
-			expectError(await call(sim, 'GET', `/v2/businesses/${B}/chat?${q}`), 400, 'BAD_REQUEST', /chatId/);
-		});
+		it.each(['chatId=0', 'chatId=abc', 'chatId=-1', 'chatId=1.5', ''])(
+			'400 naming chatId for "%s"',
+			async (q) => {
+				expectError(
+					await call(sim, 'GET', `/v2/businesses/${B}/chat?${q}`),
+					400,
+					'BAD_REQUEST',
+					/chatId/,
+				);
+			},
+		);
 	});
 
 	describe('POST /v2/businesses/{businessId}/chats/history', () => {
@@ -419,7 +560,11 @@ describe('simulator', () => {
 			const ids: number[] = [];
 			let token: string | undefined;
 			do {
-				const res = await history(sim, long.chatId, token ? `&pageToken=${encodeURIComponent(token)}` : '');
+				const res = await history(
+					sim,
+					long.chatId,
+					token ? `&pageToken=${encodeURIComponent(token)}` : '',
+				);
 				sizes.push(res.body.result.messages.length);
 				ids.push(...res.body.result.messages.map((m: any) => m.messageId));
 				token = res.body.result.paging.nextPageToken;
@@ -430,13 +575,17 @@ describe('simulator', () => {
 		});
 
 		it('limits: 100 ok, 101 and 0 → 400', async () => {
-			expect((await history(sim, long.chatId, '&limit=100')).body.result.messages).toHaveLength(100);
+			expect((await history(sim, long.chatId, '&limit=100')).body.result.messages).toHaveLength(
+				100,
+			);
 			expectError(await history(sim, long.chatId, '&limit=101'), 400, 'BAD_REQUEST', /limit/);
 			expectError(await history(sim, long.chatId, '&limit=0'), 400, 'BAD_REQUEST', /limit/);
 		});
 
 		it('messageIdFrom returns that message and the later ones', async () => {
-			const res = await history(sim, long.chatId, '&limit=100', { messageIdFrom: long.lastMessageId - 2 });
+			const res = await history(sim, long.chatId, '&limit=100', {
+				messageIdFrom: long.lastMessageId - 2,
+			});
 			expect(res.body.result.messages.map((m: any) => m.messageId)).toEqual([
 				long.lastMessageId - 2,
 				long.lastMessageId - 1,
@@ -464,7 +613,11 @@ describe('simulator', () => {
 			expect(withFiles.length).toBeGreaterThan(0);
 			for (const m of withFiles) {
 				expect(m.message).toBeUndefined();
-				expect(m.payload[0]).toEqual({ name: expect.any(String), size: expect.any(Number), url: expect.stringContaining(sim.url) });
+				expect(m.payload[0]).toEqual({
+					name: expect.any(String),
+					size: expect.any(Number),
+					url: expect.stringContaining(sim.url),
+				});
 			}
 			const file = await fetch(withFiles[0].payload[0].url);
 			expect(file.status).toBe(200);
@@ -477,11 +630,26 @@ describe('simulator', () => {
 		it('400 for bad chatId/messageIdFrom/tokens of another chat, 404 for unknown chats', async () => {
 			expectError(await history(sim, 0), 400, 'BAD_REQUEST', /chatId/);
 			expectError(await history(sim, 'abc'), 400, 'BAD_REQUEST', /chatId/);
-			expectError(await history(sim, long.chatId, '', { messageIdFrom: 0 }), 400, 'BAD_REQUEST', /messageIdFrom/);
-			expectError(await history(sim, long.chatId, '', { messageIdFrom: '5' }), 400, 'BAD_REQUEST', /messageIdFrom/);
+			expectError(
+				await history(sim, long.chatId, '', { messageIdFrom: 0 }),
+				400,
+				'BAD_REQUEST',
+				/messageIdFrom/,
+			);
+			expectError(
+				await history(sim, long.chatId, '', { messageIdFrom: '5' }),
+				400,
+				'BAD_REQUEST',
+				/messageIdFrom/,
+			);
 			expectError(await history(sim, FIXTURE_FACTS.unknownChatId), 404, 'NOT_FOUND');
 			const token = (await history(sim, long.chatId, '&limit=1')).body.result.paging.nextPageToken;
-			expectError(await history(sim, 102, `&pageToken=${encodeURIComponent(token)}`), 400, 'BAD_REQUEST', /pageToken/);
+			expectError(
+				await history(sim, 102, `&pageToken=${encodeURIComponent(token)}`),
+				400,
+				'BAD_REQUEST',
+				/pageToken/,
+			);
 		});
 	});
 
@@ -500,7 +668,10 @@ describe('simulator', () => {
 			]);
 			const h = await history(sim, 102);
 			const last = h.body.result.messages[h.body.result.messages.length - 1];
-			expect(last).toMatchObject({ sender: 'PARTNER', message: 'Здравствуйте! Отправили сегодня 📦' });
+			expect(last).toMatchObject({
+				sender: 'PARTNER',
+				message: 'Здравствуйте! Отправили сегодня 📦',
+			});
 			const chat = await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=102`);
 			expect(chat.body.result.status).toBe('WAITING_FOR_CUSTOMER');
 			expect((await chats(sim)).body.result.chats[0].chatId).toBe(102);
@@ -516,7 +687,12 @@ describe('simulator', () => {
 		});
 
 		it('400 without message or with a non-string', async () => {
-			expectError(await call(sim, 'POST', `/v2/businesses/${B}/chats/message?chatId=102`, { body: {} }), 400, 'BAD_REQUEST', /message/);
+			expectError(
+				await call(sim, 'POST', `/v2/businesses/${B}/chats/message?chatId=102`, { body: {} }),
+				400,
+				'BAD_REQUEST',
+				/message/,
+			);
 			expectError(await send(sim, 102, 42), 400, 'BAD_REQUEST', /message/);
 			expectError(await send(sim, 'abc', 'hi'), 400, 'BAD_REQUEST', /chatId/);
 		});
@@ -532,14 +708,37 @@ describe('simulator', () => {
 
 	describe('GET /v2/businesses/{businessId}/chats/message', () => {
 		it('returns one message; 404 when it is not in that chat', async () => {
-			const res = await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=101&messageId=101001`);
+			const res = await call(
+				sim,
+				'GET',
+				`/v2/businesses/${B}/chats/message?chatId=101&messageId=101001`,
+			);
 			expect(res.body).toEqual({
 				status: 'OK',
-				result: { messageId: 101001, createdAt: expect.any(String), sender: 'MARKET', message: expect.any(String) },
+				result: {
+					messageId: 101001,
+					createdAt: expect.any(String),
+					sender: 'MARKET',
+					message: expect.any(String),
+				},
 			});
-			expectError(await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=102&messageId=101001`), 404, 'NOT_FOUND');
-			expectError(await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=101`), 400, 'BAD_REQUEST', /messageId/);
-			expectError(await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=101&messageId=0`), 400, 'BAD_REQUEST', /messageId/);
+			expectError(
+				await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=102&messageId=101001`),
+				404,
+				'NOT_FOUND',
+			);
+			expectError(
+				await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=101`),
+				400,
+				'BAD_REQUEST',
+				/messageId/,
+			);
+			expectError(
+				await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=101&messageId=0`),
+				400,
+				'BAD_REQUEST',
+				/messageId/,
+			);
 		});
 
 		it('is readable with the read-only key, not with the pricing key', async () => {
@@ -551,7 +750,10 @@ describe('simulator', () => {
 
 	describe('POST /v2/businesses/{businessId}/chats/file/send', () => {
 		const sendFile = (chatId: number, body: FormData | Buffer, opts: CallOptions = {}) =>
-			call(sim, 'POST', `/v2/businesses/${B}/chats/file/send?chatId=${chatId}`, { rawBody: body, ...opts });
+			call(sim, 'POST', `/v2/businesses/${B}/chats/file/send?chatId=${chatId}`, {
+				rawBody: body,
+				...opts,
+			});
 
 		it('stores the exact bytes, filename and content type, and posts a PARTNER message', async () => {
 			// Every byte value, CRLFs and something that looks like a boundary.
@@ -564,11 +766,23 @@ describe('simulator', () => {
 			expect(res.body).toEqual({ status: 'OK' });
 			expect(sim.state.sentFiles).toHaveLength(1);
 			const sent = sim.state.sentFiles[0];
-			expect(sent).toMatchObject({ chatId: 103, filename: 'накладная №1.pdf', contentType: 'application/pdf', size: data.length });
+			expect(sent).toMatchObject({
+				chatId: 103,
+				filename: 'накладная №1.pdf',
+				contentType: 'application/pdf',
+				size: data.length,
+			});
 			expect(sent.data.equals(data)).toBe(true);
 
-			const msg = await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=103&messageId=${sent.messageId}`);
-			expect(msg.body.result).toMatchObject({ sender: 'PARTNER', payload: [{ name: 'накладная №1.pdf', size: data.length }] });
+			const msg = await call(
+				sim,
+				'GET',
+				`/v2/businesses/${B}/chats/message?chatId=103&messageId=${sent.messageId}`,
+			);
+			expect(msg.body.result).toMatchObject({
+				sender: 'PARTNER',
+				payload: [{ name: 'накладная №1.pdf', size: data.length }],
+			});
 			expect(msg.body.result.message).toBeUndefined();
 			const download = await fetch(msg.body.result.payload[0].url);
 			expect(Buffer.from(await download.arrayBuffer()).equals(data)).toBe(true);
@@ -580,21 +794,35 @@ describe('simulator', () => {
 			expect(MAX_FILE_BYTES).toBe(5_242_880);
 			expect((await sendFile(103, fileForm(max))).status).toBe(200);
 			expect(sim.state.sentFiles[0].size).toBe(5_242_880);
-			expectError(await sendFile(103, fileForm(Buffer.alloc(MAX_FILE_BYTES + 1, 7))), 400, 'BAD_REQUEST', /too large/);
+			expectError(
+				await sendFile(103, fileForm(Buffer.alloc(MAX_FILE_BYTES + 1, 7))),
+				400,
+				'BAD_REQUEST',
+				/too large/,
+			);
 			expect(sim.state.sentFiles).toHaveLength(1);
 		});
 
 		it('parses a hand-made body with a quoted boundary', async () => {
 			const boundary = 'simple boundary;x';
 			const body = Buffer.concat([
-				Buffer.from(`preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`),
-				Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a \\"q\\".txt"\r\n`),
+				Buffer.from(
+					`preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`,
+				),
+				Buffer.from(
+					`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a \\"q\\".txt"\r\n`,
+				),
 				Buffer.from('Content-Type: text/plain\r\n\r\nline1\r\nline2\r\n'),
 				Buffer.from(`--${boundary}--\r\nepilogue`),
 			]);
-			const res = await sendFile(103, body, { contentType: `multipart/form-data; boundary="${boundary}"` });
+			const res = await sendFile(103, body, {
+				contentType: `multipart/form-data; boundary="${boundary}"`,
+			});
 			expect(res.status).toBe(200);
-			expect(sim.state.sentFiles[0]).toMatchObject({ filename: 'a "q".txt', contentType: 'text/plain' });
+			expect(sim.state.sentFiles[0]).toMatchObject({
+				filename: 'a "q".txt',
+				contentType: 'text/plain',
+			});
 			expect(sim.state.sentFiles[0].data.toString()).toBe('line1\r\nline2');
 			expect(sim.requests[0].multipart?.map((p) => p.name)).toEqual(['note', 'file']);
 		});
@@ -608,14 +836,22 @@ describe('simulator', () => {
 			textField.append('file', 'just text');
 			expectError(await sendFile(103, textField), 400, 'BAD_REQUEST', /filename/);
 			expectError(
-				await call(sim, 'POST', `/v2/businesses/${B}/chats/file/send?chatId=103`, { body: { file: 'x' } }),
+				await call(sim, 'POST', `/v2/businesses/${B}/chats/file/send?chatId=103`, {
+					body: { file: 'x' },
+				}),
 				400,
 				'UNSUPPORTED_MEDIA_TYPE',
 			);
 			expectError(
-				await sendFile(103, Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nno end'), {
-					contentType: 'multipart/form-data; boundary=b',
-				}),
+				await sendFile(
+					103,
+					Buffer.from(
+						'--b\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nno end',
+					),
+					{
+						contentType: 'multipart/form-data; boundary=b',
+					},
+				),
 				400,
 				'BAD_REQUEST',
 				/Malformed multipart/,
@@ -625,13 +861,22 @@ describe('simulator', () => {
 		});
 
 		it('403 for the read-only key', async () => {
-			expectError(await sendFile(103, fileForm(Buffer.from('x')), { key: SIM_KEYS.readOnly }), 403, 'FORBIDDEN');
+			expectError(
+				await sendFile(103, fileForm(Buffer.from('x')), { key: SIM_KEYS.readOnly }),
+				403,
+				'FORBIDDEN',
+			);
 		});
 	});
 
 	describe('access rules', () => {
 		it('403 for businesses the key does not own', async () => {
-			expectError(await call(sim, 'POST', '/v2/businesses/1003/chats', { body: {} }), 403, 'FORBIDDEN', /1003/);
+			expectError(
+				await call(sim, 'POST', '/v2/businesses/1003/chats', { body: {} }),
+				403,
+				'FORBIDDEN',
+				/1003/,
+			);
 			expectError(
 				await call(sim, 'POST', '/v2/businesses/1002/chats', { body: {}, key: SIM_KEYS.readOnly }),
 				403,
@@ -644,7 +889,11 @@ describe('simulator', () => {
 			const key = SIM_KEYS.noChatScope;
 			expectError(await chats(sim, '', {}, { key }), 403, 'FORBIDDEN', /COMMUNICATION/);
 			expectError(await history(sim, 101, '', {}, { key }), 403, 'FORBIDDEN');
-			expectError(await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=101`, { key }), 403, 'FORBIDDEN');
+			expectError(
+				await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=101`, { key }),
+				403,
+				'FORBIDDEN',
+			);
 		});
 
 		it('the read-only key reads chats', async () => {
@@ -653,11 +902,20 @@ describe('simulator', () => {
 		});
 
 		it.each(['0', 'abc', '-5', '1.5'])('400 naming businessId for "%s"', async (id) => {
-			expectError(await call(sim, 'POST', `/v2/businesses/${id}/chats`, { body: {} }), 400, 'BAD_REQUEST', /businessId/);
+			expectError(
+				await call(sim, 'POST', `/v2/businesses/${id}/chats`, { body: {} }),
+				400,
+				'BAD_REQUEST',
+				/businessId/,
+			);
 		});
 
 		it('401 comes before everything else', async () => {
-			expectError(await call(sim, 'POST', '/v2/businesses/abc/chats?limit=99', { key: null }), 401, 'UNAUTHORIZED');
+			expectError(
+				await call(sim, 'POST', '/v2/businesses/abc/chats?limit=99', { key: null }),
+				401,
+				'UNAUTHORIZED',
+			);
 		});
 
 		it('404 for unknown routes and methods', async () => {
@@ -673,7 +931,13 @@ describe('simulator', () => {
 			await chats(sim, '?limit=2', { statuses: ['NEW'] }, { headers: { 'X-Trace': 'abc' } });
 			expect(sim.requests).toHaveLength(2);
 			const [rejected, ok] = sim.requests;
-			expect(rejected).toMatchObject({ seq: 1, operationId: 'getAuthTokenInfo', method: 'POST', path: '/v2/auth/token', status: 401 });
+			expect(rejected).toMatchObject({
+				seq: 1,
+				operationId: 'getAuthTokenInfo',
+				method: 'POST',
+				path: '/v2/auth/token',
+				status: 401,
+			});
 			expect(ok).toMatchObject({
 				seq: 2,
 				operationId: 'getChats',
@@ -696,19 +960,37 @@ describe('simulator', () => {
 			const msg = sim.addMessage(110, { message: 'Где мой заказ?' });
 			expect(msg.sender).toBe('CUSTOMER');
 			const list = await chats(sim, '?limit=1', { statuses: ['WAITING_FOR_PARTNER'] });
-			expect(list.body.result.chats[0]).toMatchObject({ chatId: 110, status: 'WAITING_FOR_PARTNER' });
+			expect(list.body.result.chats[0]).toMatchObject({
+				chatId: 110,
+				status: 'WAITING_FOR_PARTNER',
+			});
 			const h = await history(sim, 110, '', { messageIdFrom: msg.messageId });
 			expect(h.body.result.messages).toEqual([
-				{ messageId: msg.messageId, createdAt: msg.createdAt, sender: 'CUSTOMER', message: 'Где мой заказ?' },
+				{
+					messageId: msg.messageId,
+					createdAt: msg.createdAt,
+					sender: 'CUSTOMER',
+					message: 'Где мой заказ?',
+				},
 			]);
 		});
 
 		it('addMessage with files and addChat for a DIRECT chat', async () => {
 			const chat = sim.addChat({ businessId: B });
-			const msg = sim.addMessage(chat.chatId, { files: [{ name: 'scan.png', data: Buffer.from([1, 2, 3]), contentType: 'image/png' }] });
-			const res = await call(sim, 'GET', `/v2/businesses/${B}/chats/message?chatId=${chat.chatId}&messageId=${msg.messageId}`);
-			expect(res.body.result.payload).toEqual([{ name: 'scan.png', size: 3, url: expect.stringContaining('/files/') }]);
-			expect((await chats(sim, '', { contextTypes: ['DIRECT'] })).body.result.chats[0].chatId).toBe(chat.chatId);
+			const msg = sim.addMessage(chat.chatId, {
+				files: [{ name: 'scan.png', data: Buffer.from([1, 2, 3]), contentType: 'image/png' }],
+			});
+			const res = await call(
+				sim,
+				'GET',
+				`/v2/businesses/${B}/chats/message?chatId=${chat.chatId}&messageId=${msg.messageId}`,
+			);
+			expect(res.body.result.payload).toEqual([
+				{ name: 'scan.png', size: 3, url: expect.stringContaining('/files/') },
+			]);
+			expect((await chats(sim, '', { contextTypes: ['DIRECT'] })).body.result.chats[0].chatId).toBe(
+				chat.chatId,
+			);
 		});
 
 		it('reset restores fixtures, counters and the record', async () => {
@@ -741,7 +1023,13 @@ describe('rate limits', () => {
 			expect(r.headers.get('x-ratelimit-resource-until')).toBe('Sat, 21 Nov 2026 07:00:00 GMT');
 			expect(Number(r.headers.get('x-ratelimit-resource-remaining'))).toBeGreaterThanOrEqual(0);
 		}
-		expect(responses.map((r) => r.headers.get('x-ratelimit-resource-limit'))).toEqual(['5000', '10000', '1000', '100', '1000']);
+		expect(responses.map((r) => r.headers.get('x-ratelimit-resource-limit'))).toEqual([
+			'5000',
+			'10000',
+			'1000',
+			'100',
+			'1000',
+		]);
 		expect(responses[0].headers.get('x-ratelimit-resource-remaining')).toBe('4999');
 		expect(responses[1].headers.get('x-ratelimit-resource-remaining')).toBe('9999');
 	});
@@ -780,7 +1068,10 @@ describe('rate limits', () => {
 	it('failNext injects faults, then recovers', async () => {
 		sim.failNext('getChats', 500);
 		sim.failNext('getChat', 420, 2);
-		sim.failNext('getChatHistory', 503, 1, { status: 'ERROR', errors: [{ code: 'UNAVAILABLE', message: 'maintenance' }] });
+		sim.failNext('getChatHistory', 503, 1, {
+			status: 'ERROR',
+			errors: [{ code: 'UNAVAILABLE', message: 'maintenance' }],
+		});
 		expectError(await chats(sim), 500, 'INTERNAL_ERROR');
 		expect((await chats(sim)).status).toBe(200);
 		const limited = await call(sim, 'GET', `/v2/businesses/${B}/chat?chatId=101`);
@@ -821,7 +1112,9 @@ describe('parallel requests', () => {
 	it('counts businesses separately and frees slots when requests end', async () => {
 		const mixed = await Promise.all([
 			...Array.from({ length: 4 }, () => chats(sim)),
-			...Array.from({ length: 4 }, () => call(sim, 'POST', '/v2/businesses/1002/chats', { body: {} })),
+			...Array.from({ length: 4 }, () =>
+				call(sim, 'POST', '/v2/businesses/1002/chats', { body: {} }),
+			),
 		]);
 		expect(mixed.every((r) => r.status === 200)).toBe(true);
 		const after = await Promise.all(Array.from({ length: 4 }, () => chats(sim)));

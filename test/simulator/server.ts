@@ -257,16 +257,47 @@ const op = (
 	path: string,
 	scopes: readonly ApiKeyScope[],
 	hourlyLimit: number,
-): OperationSpec => ({ id, method, path, scopes, hourlyLimit, businessScoped: path.includes('{businessId}') });
+): OperationSpec => ({
+	id,
+	method,
+	path,
+	scopes,
+	hourlyLimit,
+	businessScoped: path.includes('{businessId}'),
+});
 
 export const OPERATIONS: Readonly<Record<OperationId, OperationSpec>> = {
 	getChats: op('getChats', 'POST', '/v2/businesses/{businessId}/chats', CHAT_READ, 5000),
 	createChat: op('createChat', 'POST', '/v2/businesses/{businessId}/chats/new', CHAT_WRITE, 1000),
 	getChat: op('getChat', 'GET', '/v2/businesses/{businessId}/chat', CHAT_READ, 1000),
-	getChatHistory: op('getChatHistory', 'POST', '/v2/businesses/{businessId}/chats/history', CHAT_READ, 10000),
-	sendMessageToChat: op('sendMessageToChat', 'POST', '/v2/businesses/{businessId}/chats/message', CHAT_WRITE, 1000),
-	getChatMessage: op('getChatMessage', 'GET', '/v2/businesses/{businessId}/chats/message', CHAT_READ, 1000),
-	sendFileToChat: op('sendFileToChat', 'POST', '/v2/businesses/{businessId}/chats/file/send', CHAT_WRITE, 1000),
+	getChatHistory: op(
+		'getChatHistory',
+		'POST',
+		'/v2/businesses/{businessId}/chats/history',
+		CHAT_READ,
+		10000,
+	),
+	sendMessageToChat: op(
+		'sendMessageToChat',
+		'POST',
+		'/v2/businesses/{businessId}/chats/message',
+		CHAT_WRITE,
+		1000,
+	),
+	getChatMessage: op(
+		'getChatMessage',
+		'GET',
+		'/v2/businesses/{businessId}/chats/message',
+		CHAT_READ,
+		1000,
+	),
+	sendFileToChat: op(
+		'sendFileToChat',
+		'POST',
+		'/v2/businesses/{businessId}/chats/file/send',
+		CHAT_WRITE,
+		1000,
+	),
 	getAuthTokenInfo: op('getAuthTokenInfo', 'POST', '/v2/auth/token', ANY_SCOPE, 100),
 	getCampaigns: op('getCampaigns', 'GET', '/v2/campaigns', ANY_SCOPE, 1000),
 };
@@ -351,20 +382,29 @@ interface IntRule {
 }
 
 function describeRule(rule: IntRule): string {
-	if (rule.min !== undefined && rule.max !== undefined) return `an integer between ${rule.min} and ${rule.max}`;
+	if (rule.min !== undefined && rule.max !== undefined)
+		return `an integer between ${rule.min} and ${rule.max}`;
 	if (rule.min !== undefined) return `an integer >= ${rule.min}`;
 	if (rule.max !== undefined) return `an integer <= ${rule.max}`;
 	return 'an integer';
 }
 
 /** Validates a path/query integer; names the parameter in the error. */
-function intParam(raw: string | undefined, name: string, rule: IntRule & { required?: boolean }): number | undefined {
+function intParam(
+	raw: string | undefined,
+	name: string,
+	rule: IntRule & { required?: boolean },
+): number | undefined {
 	if (raw === undefined || raw === '') {
 		if (rule.required) throw badRequest(`Parameter ${name} is required`);
 		return undefined;
 	}
 	const n = parseIntStrict(raw);
-	if (n === null || (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
+	if (
+		n === null ||
+		(rule.min !== undefined && n < rule.min) ||
+		(rule.max !== undefined && n > rule.max)
+	) {
 		throw badRequest(`Parameter ${name} must be ${describeRule(rule)}, got '${raw}'`);
 	}
 	return n;
@@ -432,16 +472,25 @@ function enumCheck<T extends string>(values: readonly T[]) {
 const TOKEN_SECRET = 'yandex-market-simulator';
 
 function sign(scope: string, cursor: unknown): string {
-	return createHmac('sha256', TOKEN_SECRET).update(scope).update('\n').update(JSON.stringify(cursor)).digest('base64url').slice(0, 22);
+	return createHmac('sha256', TOKEN_SECRET)
+		.update(scope)
+		.update('\n')
+		.update(JSON.stringify(cursor))
+		.digest('base64url')
+		.slice(0, 22);
 }
 
 function encodeToken(scope: string, cursor: unknown): string {
-	return Buffer.from(JSON.stringify({ c: cursor, s: sign(scope, cursor) }), 'utf8').toString('base64url');
+	return Buffer.from(JSON.stringify({ c: cursor, s: sign(scope, cursor) }), 'utf8').toString(
+		'base64url',
+	);
 }
 
 function decodeToken<T>(token: string, scope: string, isCursor: (c: unknown) => c is T): T {
 	const invalid = () =>
-		badRequest('Parameter pageToken is invalid: pass the nextPageToken of a previous response to the same request (same filters)');
+		badRequest(
+			'Parameter pageToken is invalid: pass the nextPageToken of a previous response to the same request (same filters)',
+		);
 	const buf = Buffer.from(token, 'base64url');
 	// Buffer.from silently skips junk characters; insist on the canonical form.
 	if (buf.length === 0 || buf.toString('base64url') !== token) throw invalid();
@@ -470,7 +519,10 @@ function pageToken(query: Record<string, string>): string | undefined {
 export class MultipartError extends Error {}
 
 /** Splits a header value like `form-data; name="file"; filename="a b.png"` into value and parameters. */
-export function parseHeaderParams(header: string): { value: string; params: Record<string, string> } {
+export function parseHeaderParams(header: string): {
+	value: string;
+	params: Record<string, string>;
+} {
 	const semi = header.indexOf(';');
 	const value = (semi < 0 ? header : header.slice(0, semi)).trim().toLowerCase();
 	const params: Record<string, string> = {};
@@ -502,7 +554,9 @@ export function parseHeaderParams(header: string): { value: string; params: Reco
 		const m = /^([\w!#$%&+^`{}~-]*)'[^']*'(.*)$/.exec(params[key]);
 		if (!m) continue;
 		const bytes = Buffer.from(
-			m[2].replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+			m[2].replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
+				String.fromCharCode(parseInt(hex, 16)),
+			),
 			'latin1',
 		);
 		params[key.slice(0, -1)] = bytes.toString(/^utf-?8$/i.test(m[1]) ? 'utf8' : 'latin1');
@@ -534,7 +588,8 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
 		pos += delim.length;
 		if (body[pos] === 0x2d && body[pos + 1] === 0x2d) return parts; // close delimiter; epilogue ignored
 		while (body[pos] === 0x20 || body[pos] === 0x09) pos++; // transport padding
-		if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a) throw new MultipartError('boundary line is not followed by CRLF');
+		if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a)
+			throw new MultipartError('boundary line is not followed by CRLF');
 		pos += 2;
 		let headerText: string;
 		let dataStart: number;
@@ -543,7 +598,8 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
 			dataStart = pos + 2;
 		} else {
 			const headerEnd = body.indexOf(HEADER_END, pos);
-			if (headerEnd < 0) throw new MultipartError('part headers are not terminated by an empty line');
+			if (headerEnd < 0)
+				throw new MultipartError('part headers are not terminated by an empty line');
 			headerText = body.toString('utf8', pos, headerEnd);
 			dataStart = headerEnd + 4;
 		}
@@ -569,7 +625,9 @@ function partFrom(headerText: string, data: Buffer): MultipartPart {
 	if (!disposition) throw new MultipartError('part has no Content-Disposition header');
 	const { value, params } = parseHeaderParams(disposition);
 	if (value !== 'form-data' || params.name === undefined) {
-		throw new MultipartError(`part Content-Disposition must be form-data with a name, got "${disposition}"`);
+		throw new MultipartError(
+			`part Content-Disposition must be form-data with a name, got "${disposition}"`,
+		);
 	}
 	const part: MultipartPart = { name: params.name, data };
 	if (params.filename !== undefined) part.filename = params.filename;
@@ -604,7 +662,11 @@ function chatInfoDTO(chat: ChatRecord) {
 }
 
 function messageDTO(m: MessageRecord) {
-	const dto: Record<string, unknown> = { messageId: m.messageId, createdAt: m.createdAt, sender: m.sender };
+	const dto: Record<string, unknown> = {
+		messageId: m.messageId,
+		createdAt: m.createdAt,
+		sender: m.sender,
+	};
 	if (m.message !== undefined) dto.message = m.message;
 	if (m.payload && m.payload.length > 0) dto.payload = m.payload.map((p) => ({ ...p }));
 	return dto;
@@ -660,7 +722,10 @@ function faultReply(opId: OperationId, fault: Fault, processedStatus?: number): 
 	const code = DEFAULT_ERROR_CODES[status] ?? `HTTP_${status}`;
 	const reply: Reply = {
 		status,
-		body: fault.body !== undefined ? fault.body : errorBody(code, `Injected fault: ${status} for ${opId}`),
+		body:
+			fault.body !== undefined
+				? fault.body
+				: errorBody(code, `Injected fault: ${status} for ${opId}`),
 	};
 	if (typeof fault.body === 'string' || Buffer.isBuffer(fault.body)) {
 		reply.raw = Buffer.from(fault.body as string | Buffer);
@@ -725,7 +790,11 @@ class YandexMarketSimulator implements Simulator {
 				// Only reachable on a bug in the simulator; answer 500 rather than hang.
 				if (!res.headersSent) {
 					res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-					res.end(JSON.stringify(errorBody('INTERNAL_ERROR', `simulator bug: ${String(err?.stack ?? err)}`)));
+					res.end(
+						JSON.stringify(
+							errorBody('INTERNAL_ERROR', `simulator bug: ${String(err?.stack ?? err)}`),
+						),
+					);
 				}
 			});
 		});
@@ -775,7 +844,8 @@ class YandexMarketSimulator implements Simulator {
 
 	setQuota(opId: OperationId, remaining: number): void {
 		this.quotaOverrides[opId] = remaining;
-		for (const [key, bucket] of this.buckets) if (key.startsWith(opId + '|')) bucket.remaining = remaining;
+		for (const [key, bucket] of this.buckets)
+			if (key.startsWith(opId + '|')) bucket.remaining = remaining;
 	}
 
 	quotaRemaining(opId: OperationId, scope: number | string): number {
@@ -808,27 +878,38 @@ class YandexMarketSimulator implements Simulator {
 			let orderId = input.orderId;
 			if (contextType === 'RETURN') {
 				const returnId = input.returnId;
-				if (returnId === undefined) throw new Error('addChat: returnId is required for RETURN chats');
+				if (returnId === undefined)
+					throw new Error('addChat: returnId is required for RETURN chats');
 				let ret = s.returns.find((r) => r.id === returnId && r.businessId === businessId);
 				if (!ret) {
-					if (orderId === undefined) throw new Error(`addChat: return ${returnId} is unknown; pass its orderId`);
+					if (orderId === undefined)
+						throw new Error(`addChat: return ${returnId} is unknown; pass its orderId`);
 					ret = { id: returnId, orderId, businessId, campaignId: campaignId! };
 					s.returns.push(ret);
 				}
 				orderId = ret.orderId;
 				context.returnId = returnId;
 			}
-			if (orderId === undefined) throw new Error('addChat: orderId is required for ORDER/RETURN chats');
+			if (orderId === undefined)
+				throw new Error('addChat: orderId is required for ORDER/RETURN chats');
 			let order = s.orders.find((o) => o.id === orderId && o.businessId === businessId);
 			if (!order) {
-				order = { id: orderId, businessId, campaignId: campaignId!, customer: customer ?? { name: 'Покупатель', publicId: `sim-public-${orderId}` } };
+				order = {
+					id: orderId,
+					businessId,
+					campaignId: campaignId!,
+					customer: customer ?? { name: 'Покупатель', publicId: `sim-public-${orderId}` },
+				};
 				s.orders.push(order);
 			}
 			customer ??= order.customer;
 			context.campaignId = order.campaignId;
 			context.orderId = orderId;
 		}
-		context.customer = customer ?? { name: 'Покупатель', publicId: `sim-public-chat-${this.nextChatId}` };
+		context.customer = customer ?? {
+			name: 'Покупатель',
+			publicId: `sim-public-chat-${this.nextChatId}`,
+		};
 		const now = input.createdAt ?? formatMsk(this.clock());
 		const chat: ChatRecord = {
 			chatId: input.chatId ?? this.nextChatId++,
@@ -855,16 +936,23 @@ class YandexMarketSimulator implements Simulator {
 		};
 		if (input.files?.length) {
 			msg.payload = input.files.map((f) => {
-				const data = Buffer.isBuffer(f.data) ? f.data : Buffer.from(f.data ?? `attachment ${f.name}`, 'utf8');
+				const data = Buffer.isBuffer(f.data)
+					? f.data
+					: Buffer.from(f.data ?? `attachment ${f.name}`, 'utf8');
 				return this.storeFile(f.name, f.contentType ?? 'application/octet-stream', data);
 			});
 		}
-		if (input.message !== undefined || !msg.payload) msg.message = input.message ?? 'Новое сообщение от покупателя';
+		if (input.message !== undefined || !msg.payload)
+			msg.message = input.message ?? 'Новое сообщение от покупателя';
 		this.state.messages.push(msg);
 		chat.updatedAt = msg.createdAt;
 		const status =
 			input.status ??
-			(sender === 'CUSTOMER' ? 'WAITING_FOR_PARTNER' : sender === 'PARTNER' ? 'WAITING_FOR_CUSTOMER' : chat.status);
+			(sender === 'CUSTOMER'
+				? 'WAITING_FOR_PARTNER'
+				: sender === 'PARTNER'
+					? 'WAITING_FOR_CUSTOMER'
+					: chat.status);
 		chat.status = status;
 		return msg;
 	}
@@ -876,7 +964,9 @@ class YandexMarketSimulator implements Simulator {
 	}
 
 	messagesOf(chatId: number): MessageRecord[] {
-		return this.state.messages.filter((m) => m.chatId === chatId).sort((a, b) => a.messageId - b.messageId);
+		return this.state.messages
+			.filter((m) => m.chatId === chatId)
+			.sort((a, b) => a.messageId - b.messageId);
 	}
 
 	private storeFile(name: string, contentType: string, data: Buffer) {
@@ -898,12 +988,17 @@ class YandexMarketSimulator implements Simulator {
 		return b;
 	}
 
-	private rateHeaders(spec: OperationSpec | null, bucketScope: string | null, remainingOverride?: number) {
+	private rateHeaders(
+		spec: OperationSpec | null,
+		bucketScope: string | null,
+		remainingOverride?: number,
+	) {
 		const windowStart = hourStart(this.clock());
 		// Unrouted requests belong to no resource; they report a nominal, unconsumed limit.
 		const limit = spec?.hourlyLimit ?? 1000;
 		const remaining =
-			remainingOverride ?? (spec && bucketScope !== null ? this.bucket(spec, bucketScope).remaining : limit);
+			remainingOverride ??
+			(spec && bucketScope !== null ? this.bucket(spec, bucketScope).remaining : limit);
 		return {
 			'X-RateLimit-Resource-Limit': String(limit),
 			'X-RateLimit-Resource-Remaining': String(Math.max(0, remaining)),
@@ -915,7 +1010,8 @@ class YandexMarketSimulator implements Simulator {
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://simulator');
-		if (req.method === 'GET' && url.pathname.startsWith('/files/')) return this.serveFile(req, res, url.pathname);
+		if (req.method === 'GET' && url.pathname.startsWith('/files/'))
+			return this.serveFile(req, res, url.pathname);
 		const query: Record<string, string> = {};
 		for (const [k, v] of url.searchParams) if (!Object.hasOwn(query, k)) query[k] = v; // first value wins
 		const headers: Record<string, string> = {};
@@ -975,7 +1071,11 @@ class YandexMarketSimulator implements Simulator {
 					const raw = decodeURIComponent(route.regex.exec(record.path)![1]);
 					businessId = intParam(raw, 'businessId', { required: true, min: 1 })!;
 					if (!key.businessIds.includes(businessId)) {
-						throw new ApiError(403, 'FORBIDDEN', `Access to business ${businessId} is denied for this Api-Key`);
+						throw new ApiError(
+							403,
+							'FORBIDDEN',
+							`Access to business ${businessId} is denied for this Api-Key`,
+						);
 					}
 				}
 				bucketScope = spec.businessScoped ? String(businessId) : key.key;
@@ -1026,7 +1126,13 @@ class YandexMarketSimulator implements Simulator {
 				err instanceof ApiError
 					? { status: err.status, body: errorBody(err.code, err.message) }
 					: // Only reachable on a bug in the simulator; answer rather than hang.
-						{ status: 500, body: errorBody('INTERNAL_ERROR', `simulator bug: ${(err as Error)?.stack ?? String(err)}`) };
+						{
+							status: 500,
+							body: errorBody(
+								'INTERNAL_ERROR',
+								`simulator bug: ${(err as Error)?.stack ?? String(err)}`,
+							),
+						};
 		}
 
 		if (this.latencyMs > 0) await sleep(this.latencyMs);
@@ -1043,7 +1149,11 @@ class YandexMarketSimulator implements Simulator {
 			req.socket.destroy();
 			return;
 		}
-		const rate = this.rateHeaders(spec, bucketScope, windowOverride?.remaining ?? reply.remainingOverride);
+		const rate = this.rateHeaders(
+			spec,
+			bucketScope,
+			windowOverride?.remaining ?? reply.remainingOverride,
+		);
 		const until = windowOverride?.until ?? fault?.until;
 		if (until !== undefined) rate['X-RateLimit-Resource-Until'] = new Date(until).toUTCString();
 		this.send(res, record, reply, rate);
@@ -1064,7 +1174,8 @@ class YandexMarketSimulator implements Simulator {
 			}
 		} else if (mediaType(ct) === 'multipart/form-data') {
 			const boundary = multipartBoundary(ct);
-			if (!boundary) return { multipartError: 'Content-Type multipart/form-data has no boundary parameter' };
+			if (!boundary)
+				return { multipartError: 'Content-Type multipart/form-data has no boundary parameter' };
 			try {
 				record.multipart = parseMultipart(record.rawBody, boundary);
 			} catch (e) {
@@ -1077,7 +1188,9 @@ class YandexMarketSimulator implements Simulator {
 	private authenticate(record: RecordedRequest, spec: OperationSpec): ApiKeyRecord {
 		const value = record.headers['api-key'];
 		if (value === undefined || value.trim() === '') {
-			const hint = record.headers.authorization ? ' (OAuth tokens are not simulated; use the Api-Key header)' : '';
+			const hint = record.headers.authorization
+				? ' (OAuth tokens are not simulated; use the Api-Key header)'
+				: '';
 			throw new ApiError(401, 'UNAUTHORIZED', `Api-Key header is required${hint}`);
 		}
 		const key = this.state.apiKeys.find((k) => k.key === value.trim());
@@ -1104,7 +1217,12 @@ class YandexMarketSimulator implements Simulator {
 		return fault;
 	}
 
-	private send(res: http.ServerResponse, record: RecordedRequest, reply: Reply, rate: Record<string, string>): void {
+	private send(
+		res: http.ServerResponse,
+		record: RecordedRequest,
+		reply: Reply,
+		rate: Record<string, string>,
+	): void {
 		const payload = reply.raw ?? Buffer.from(JSON.stringify(reply.body), 'utf8');
 		const headers: Record<string, string> = {
 			'Content-Type': reply.contentType ?? 'application/json; charset=utf-8',
@@ -1112,7 +1230,9 @@ class YandexMarketSimulator implements Simulator {
 			...rate,
 		};
 		record.status = reply.status;
-		record.responseHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+		record.responseHeaders = Object.fromEntries(
+			Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]),
+		);
 		record.responseBody = reply.raw ?? reply.body;
 		record.endedAt = Date.now();
 		res.statusCode = reply.status;
@@ -1131,7 +1251,10 @@ class YandexMarketSimulator implements Simulator {
 		const file = this.state.files.find((f) => f.id === id);
 		if (!file) {
 			const body = Buffer.from(JSON.stringify(errorBody('NOT_FOUND', `File ${id} not found`)));
-			res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+			res.writeHead(404, {
+				'Content-Type': 'application/json; charset=utf-8',
+				'Content-Length': body.length,
+			});
 			res.end(body);
 			return;
 		}
@@ -1168,11 +1291,17 @@ class YandexMarketSimulator implements Simulator {
 	/** The JSON object body of a method whose requestBody is required. */
 	private jsonBody(ctx: Ctx): Record<string, unknown> {
 		const ct = ctx.record.headers['content-type'];
-		if (ctx.record.rawBody.length === 0) throw badRequest('Request body is required (application/json)');
+		if (ctx.record.rawBody.length === 0)
+			throw badRequest('Request body is required (application/json)');
 		if (!isJsonMediaType(ct)) {
-			throw new ApiError(400, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json, got '${ct ?? ''}'`);
+			throw new ApiError(
+				400,
+				'UNSUPPORTED_MEDIA_TYPE',
+				`Content-Type must be application/json, got '${ct ?? ''}'`,
+			);
 		}
-		if (ctx.jsonError !== undefined) throw badRequest(`Request body is not valid JSON: ${ctx.jsonError}`);
+		if (ctx.jsonError !== undefined)
+			throw badRequest(`Request body is not valid JSON: ${ctx.jsonError}`);
 		const json = ctx.record.json;
 		if (typeof json !== 'object' || json === null || Array.isArray(json)) {
 			throw badRequest('Request body must be a JSON object');
@@ -1186,7 +1315,9 @@ class YandexMarketSimulator implements Simulator {
 
 	/** A chat of the request's business; other businesses' chats are "not found". */
 	private findChat(ctx: Ctx, chatId: number): ChatRecord {
-		const chat = this.state.chats.find((c) => c.chatId === chatId && c.businessId === ctx.businessId);
+		const chat = this.state.chats.find(
+			(c) => c.chatId === chatId && c.businessId === ctx.businessId,
+		);
 		if (!chat) throw notFound(`Chat ${chatId} not found`);
 		return chat;
 	}
@@ -1196,7 +1327,10 @@ class YandexMarketSimulator implements Simulator {
 	private getAuthTokenInfo(ctx: Ctx): Reply {
 		return {
 			status: 200,
-			body: { status: 'OK', result: { apiKey: { name: ctx.key.name, authScopes: [...ctx.key.scopes] } } },
+			body: {
+				status: 'OK',
+				result: { apiKey: { name: ctx.key.name, authScopes: [...ctx.key.scopes] } },
+			},
 		};
 	}
 
@@ -1215,7 +1349,10 @@ class YandexMarketSimulator implements Simulator {
 				domain: c.domain,
 				id: c.id,
 				clientId: c.clientId,
-				business: { id: c.businessId, name: this.state.businesses.find((b) => b.id === c.businessId)?.name ?? '' },
+				business: {
+					id: c.businessId,
+					name: this.state.businesses.find((b) => b.id === c.businessId)?.name ?? '',
+				},
 				placementType: c.placementType,
 				apiAvailability: c.apiAvailability,
 			}));
@@ -1224,10 +1361,14 @@ class YandexMarketSimulator implements Simulator {
 			const limit = intParam(q.limit, 'limit', { min: 1, max: 100 }) ?? 50;
 			const scope = `campaigns|${ctx.key.key}`;
 			const offset = token
-				? decodeToken(token, scope, (c): c is { o: number } => isInt((c as { o?: unknown })?.o, 0)).o
+				? decodeToken(token, scope, (c): c is { o: number } => isInt((c as { o?: unknown })?.o, 0))
+						.o
 				: 0;
 			const page = all.slice(offset, offset + limit);
-			const paging = offset + limit < all.length ? { nextPageToken: encodeToken(scope, { o: offset + limit }) } : {};
+			const paging =
+				offset + limit < all.length
+					? { nextPageToken: encodeToken(scope, { o: offset + limit }) }
+					: {};
 			return { status: 200, body: { campaigns: page, paging } };
 		}
 		const page = intParam(q.page, 'page', { min: 1, max: 10000 }) ?? 1;
@@ -1263,10 +1404,12 @@ class YandexMarketSimulator implements Simulator {
 				body,
 				'contexts',
 				(v, where) => {
-					if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badRequest(`${where} must be an object {type, id}`);
+					if (typeof v !== 'object' || v === null || Array.isArray(v))
+						throw badRequest(`${where} must be an object {type, id}`);
 					const { type, id } = v as { type?: unknown; id?: unknown };
 					const t = enumCheck(['ORDER', 'RETURN'] as const)(type, `${where}.type`);
-					if (!isInt(id, 1)) throw badRequest(`${where}.id must be an integer >= 1, got ${JSON.stringify(id)}`);
+					if (!isInt(id, 1))
+						throw badRequest(`${where}.id must be an integer >= 1, got ${JSON.stringify(id)}`);
 					return { type: t, id };
 				},
 				(c) => `${c.type}:${c.id}`,
@@ -1278,7 +1421,11 @@ class YandexMarketSimulator implements Simulator {
 
 		const chats = this.state.chats
 			.filter((c) => c.businessId === ctx.businessId)
-			.filter((c) => !filter.orderIds || (c.context.orderId !== undefined && filter.orderIds.includes(c.context.orderId)))
+			.filter(
+				(c) =>
+					!filter.orderIds ||
+					(c.context.orderId !== undefined && filter.orderIds.includes(c.context.orderId)),
+			)
 			.filter(
 				(c) =>
 					!filter.contexts ||
@@ -1317,8 +1464,13 @@ class YandexMarketSimulator implements Simulator {
 		const page = rest.slice(0, limit);
 		const last = page[page.length - 1];
 		const paging =
-			rest.length > limit ? { nextPageToken: encodeToken(scope, { u: Date.parse(last.updatedAt), c: last.chatId }) } : {};
-		return { status: 200, body: { status: 'OK', result: { chats: page.map(chatInfoDTO), paging } } };
+			rest.length > limit
+				? { nextPageToken: encodeToken(scope, { u: Date.parse(last.updatedAt), c: last.chatId }) }
+				: {};
+		return {
+			status: 200,
+			body: { status: 'OK', result: { chats: page.map(chatInfoDTO), paging } },
+		};
 	}
 
 	/**
@@ -1342,14 +1494,21 @@ class YandexMarketSimulator implements Simulator {
 		}
 		if (body.context !== undefined && body.context !== null) {
 			const c = body.context;
-			if (typeof c !== 'object' || Array.isArray(c)) throw badRequest('body.context must be an object {type, id}');
+			if (typeof c !== 'object' || Array.isArray(c))
+				throw badRequest('body.context must be an object {type, id}');
 			const { type: t, id: i } = c as { type?: unknown; id?: unknown };
-			if (t === 'DIRECT') throw badRequest('body.context.type DIRECT is not allowed: only the buyer starts DIRECT chats');
+			if (t === 'DIRECT')
+				throw badRequest(
+					'body.context.type DIRECT is not allowed: only the buyer starts DIRECT chats',
+				);
 			type = enumCheck(['ORDER', 'RETURN'] as const)(t, 'body.context.type');
-			if (!isInt(i, 1)) throw badRequest(`body.context.id must be an integer >= 1, got ${JSON.stringify(i)}`);
+			if (!isInt(i, 1))
+				throw badRequest(`body.context.id must be an integer >= 1, got ${JSON.stringify(i)}`);
 			id = i;
 			if (isInt(legacy) && (type !== 'ORDER' || legacy !== id)) {
-				throw badRequest('body.orderId (deprecated) contradicts body.context; send only body.context');
+				throw badRequest(
+					'body.orderId (deprecated) contradicts body.context; send only body.context',
+				);
 			}
 		} else if (isInt(legacy)) {
 			type = 'ORDER';
@@ -1369,7 +1528,11 @@ class YandexMarketSimulator implements Simulator {
 			orderId = order.id;
 			campaignId = order.campaignId;
 			chat = this.state.chats.find(
-				(c) => c.businessId === businessId && c.type === 'CHAT' && c.context.type === 'ORDER' && c.context.orderId === id,
+				(c) =>
+					c.businessId === businessId &&
+					c.type === 'CHAT' &&
+					c.context.type === 'ORDER' &&
+					c.context.orderId === id,
 			);
 		} else {
 			const ret = this.state.returns.find((r) => r.id === id && r.businessId === businessId);
@@ -1378,12 +1541,25 @@ class YandexMarketSimulator implements Simulator {
 			returnId = ret.id;
 			campaignId = ret.campaignId;
 			chat = this.state.chats.find(
-				(c) => c.businessId === businessId && c.type === 'CHAT' && c.context.type === 'RETURN' && c.context.returnId === id,
+				(c) =>
+					c.businessId === businessId &&
+					c.type === 'CHAT' &&
+					c.context.type === 'RETURN' &&
+					c.context.returnId === id,
 			);
 		}
 		if (!chat) {
-			const customer = this.state.orders.find((o) => o.id === orderId && o.businessId === businessId)?.customer;
-			chat = this.addChat({ businessId, contextType: type, orderId, returnId, campaignId, customer });
+			const customer = this.state.orders.find(
+				(o) => o.id === orderId && o.businessId === businessId,
+			)?.customer;
+			chat = this.addChat({
+				businessId,
+				contextType: type,
+				orderId,
+				returnId,
+				campaignId,
+				customer,
+			});
 			this.state.createdChats.push({ businessId, chatId: chat.chatId, context: { type, id } });
 		}
 		return { status: 200, body: { status: 'OK', result: { chatId: chat.chatId } } };
@@ -1417,10 +1593,14 @@ class YandexMarketSimulator implements Simulator {
 		const after = token
 			? decodeToken(token, scope, (c): c is { m: number } => isInt((c as { m?: unknown })?.m, 1)).m
 			: 0;
-		const rest = this.messagesOf(chatId).filter((m) => m.messageId > after && (from === undefined || m.messageId >= from));
+		const rest = this.messagesOf(chatId).filter(
+			(m) => m.messageId > after && (from === undefined || m.messageId >= from),
+		);
 		const page = rest.slice(0, limit);
 		const paging =
-			rest.length > limit ? { nextPageToken: encodeToken(scope, { m: page[page.length - 1].messageId }) } : {};
+			rest.length > limit
+				? { nextPageToken: encodeToken(scope, { m: page[page.length - 1].messageId }) }
+				: {};
 		const result: Record<string, unknown> = {};
 		if (chat.context.orderId !== undefined) result.orderId = chat.context.orderId; // deprecated field
 		result.context = contextDTO(chat);
@@ -1439,13 +1619,20 @@ class YandexMarketSimulator implements Simulator {
 		const body = this.jsonBody(ctx);
 		const text = body.message;
 		if (text === undefined || text === null) throw badRequest('body.message is required');
-		if (typeof text !== 'string') throw badRequest(`body.message must be a string, got ${typeof text}`);
+		if (typeof text !== 'string')
+			throw badRequest(`body.message must be a string, got ${typeof text}`);
 		const len = codePointLength(text);
 		if (len < 1 || len > MAX_MESSAGE_LENGTH) {
-			throw badRequest(`body.message must be 1 to ${MAX_MESSAGE_LENGTH} characters long, got ${len}`);
+			throw badRequest(
+				`body.message must be 1 to ${MAX_MESSAGE_LENGTH} characters long, got ${len}`,
+			);
 		}
 		const chat = this.findChat(ctx, chatId);
-		const msg = this.addMessage(chat.chatId, { sender: 'PARTNER', message: text, status: 'WAITING_FOR_CUSTOMER' });
+		const msg = this.addMessage(chat.chatId, {
+			sender: 'PARTNER',
+			message: text,
+			status: 'WAITING_FOR_CUSTOMER',
+		});
 		this.state.sentMessages.push({
 			businessId: ctx.businessId,
 			chatId,
@@ -1473,20 +1660,30 @@ class YandexMarketSimulator implements Simulator {
 		const chatId = this.chatIdParam(ctx);
 		const ct = ctx.record.headers['content-type'];
 		if (mediaType(ct) !== 'multipart/form-data') {
-			throw new ApiError(400, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type must be multipart/form-data, got '${ct ?? ''}'`);
+			throw new ApiError(
+				400,
+				'UNSUPPORTED_MEDIA_TYPE',
+				`Content-Type must be multipart/form-data, got '${ct ?? ''}'`,
+			);
 		}
-		if (ctx.record.rawBody.length === 0) throw badRequest('Request body is required (multipart/form-data with a file part)');
-		if (ctx.multipartError !== undefined) throw badRequest(`Malformed multipart body: ${ctx.multipartError}`);
+		if (ctx.record.rawBody.length === 0)
+			throw badRequest('Request body is required (multipart/form-data with a file part)');
+		if (ctx.multipartError !== undefined)
+			throw badRequest(`Malformed multipart body: ${ctx.multipartError}`);
 		const files = (ctx.record.multipart ?? []).filter((p) => p.name === 'file');
 		if (files.length === 0) throw badRequest('Multipart part "file" is required');
 		if (files.length > 1) throw badRequest('Only one "file" part may be sent per request');
 		const file = files[0];
 		if (file.filename === undefined || file.filename === '') {
-			throw badRequest('Multipart part "file" must be a file (Content-Disposition needs a filename)');
+			throw badRequest(
+				'Multipart part "file" must be a file (Content-Disposition needs a filename)',
+			);
 		}
 		if (file.data.length === 0) throw badRequest('File is empty');
 		if (file.data.length > MAX_FILE_BYTES) {
-			throw badRequest(`File is too large: ${file.data.length} bytes, the maximum is ${MAX_FILE_BYTES} bytes (5 MB)`);
+			throw badRequest(
+				`File is too large: ${file.data.length} bytes, the maximum is ${MAX_FILE_BYTES} bytes (5 MB)`,
+			);
 		}
 		const chat = this.findChat(ctx, chatId);
 		const data = Buffer.from(file.data); // own copy, independent of the recorded raw body
@@ -1495,7 +1692,9 @@ class YandexMarketSimulator implements Simulator {
 			chatId,
 			createdAt: formatMsk(this.clock()),
 			sender: 'PARTNER',
-			payload: [this.storeFile(file.filename, file.contentType ?? 'application/octet-stream', data)],
+			payload: [
+				this.storeFile(file.filename, file.contentType ?? 'application/octet-stream', data),
+			],
 		};
 		this.state.messages.push(msg);
 		chat.status = 'WAITING_FOR_CUSTOMER';
@@ -1515,7 +1714,10 @@ class YandexMarketSimulator implements Simulator {
 }
 
 /** Reads the whole body; beyond `max` bytes it keeps draining but stops storing. */
-function readBody(req: http.IncomingMessage, max: number): Promise<{ data: Buffer; truncated: boolean }> {
+function readBody(
+	req: http.IncomingMessage,
+	max: number,
+): Promise<{ data: Buffer; truncated: boolean }> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;

@@ -6,7 +6,7 @@ import {
 	detectorFor,
 	storedKeys,
 	syncStored,
-} from '../../nodes/YandexMarketTrigger/duplicates';
+} from '../../nodes/YandexMarket/trigger/duplicates';
 
 function clock(start = 1_700_000_000_000) {
 	let now = start;

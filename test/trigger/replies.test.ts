@@ -1,5 +1,5 @@
 import { version } from '../../package.json';
-import { errorReply, okReply } from '../../nodes/YandexMarketTrigger/replies';
+import { errorReply, okReply } from '../../nodes/YandexMarket/trigger/replies';
 import { exchange, replyContract, sampleNotifications, specAvailable } from './spec';
 
 const describeSpec = specAvailable() ? describe : describe.skip;

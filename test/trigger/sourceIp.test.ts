@@ -5,7 +5,7 @@ import {
 	parseAllowList,
 	parseRange,
 	rejectionMessage,
-} from '../../nodes/YandexMarketTrigger/sourceIp';
+} from '../../nodes/YandexMarket/trigger/sourceIp';
 
 describe("Market's address ranges", () => {
 	it('are the three /25 ranges of the documentation', () => {

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { version } from '../../package.json';
-import { timing } from '../../nodes/YandexMarketTrigger/details';
+import { DETAILS_TIMEOUT_MS, timing } from '../../nodes/YandexMarket/trigger/details';
 import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
 import { exchange, replyContract, sampleNotifications, specAvailable } from './spec';
 import { TriggerUnderTest, defaults, type Answer, type TriggerSetup } from './webhookHarness';
@@ -450,9 +450,22 @@ describe('details Market cannot give get 500, so Market delivers again', () => {
 		);
 	});
 
-	it("the default budget leaves Market's 10 s for n8n to start the execution", () => {
-		expect(timing.detailsTimeoutMs).toBeLessThanOrEqual(5000);
-	});
+	it("with the default budget, a Market that does not answer gets a 500 well within Market's 10 s", async () => {
+		const silent = await startSimulator({ latencyMs: 9500 });
+		try {
+			timing.detailsTimeoutMs = DETAILS_TIMEOUT_MS;
+			const t = trigger({ credentials: { apiKey: KEY, baseUrl: silent.url } });
+			const answer = await post(
+				t,
+				messageSent(107, silent.addMessage(107, { message: 'hi' }).messageId),
+			);
+			expect(answer.status).toBe(500);
+			// Leaves n8n the rest of Market's 10 s to answer and start nothing.
+			expect(answer.ms).toBeLessThan(7000);
+		} finally {
+			await silent.close();
+		}
+	}, 15_000);
 });
 
 describe('the URL to paste into Market', () => {
@@ -510,15 +523,33 @@ describe("the detail read against Market's limits and faults", () => {
 	});
 
 	it.each([
-		['a parallel-limit 420', { status: 420, remaining: 900, body: { status: 'ERROR', errors: [{ code: 'LIMIT_EXCEEDED', message: 'Hit rate limit of 4 parallel requests for businessId 1001' }] } }],
+		[
+			'a parallel-limit 420',
+			{
+				status: 420,
+				remaining: 900,
+				body: {
+					status: 'ERROR',
+					errors: [
+						{
+							code: 'LIMIT_EXCEEDED',
+							message: 'Hit rate limit of 4 parallel requests for businessId 1001',
+						},
+					],
+				},
+			},
+		],
 		['a 500', { status: 500 }],
 		['a dropped connection', { reset: true }],
 		['malformed JSON', { status: 200, body: '<html>oops</html>' }],
-	] as const)('%s on the read: repeated within the budget, the run starts', async (_name, fault) => {
-		sim.injectFault('getChatHistory', fault);
-		const { answer } = await buyerMessage();
-		expect(answer.status).toBe(200);
-		expect(answer.started).toBe(true);
-		expect(history()).toHaveLength(2);
-	});
+	] as const)(
+		'%s on the read: repeated within the budget, the run starts',
+		async (_name, fault) => {
+			sim.injectFault('getChatHistory', fault);
+			const { answer } = await buyerMessage();
+			expect(answer.status).toBe(200);
+			expect(answer.started).toBe(true);
+			expect(history()).toHaveLength(2);
+		},
+	);
 });

@@ -23,7 +23,7 @@ import {
 } from 'n8n-workflow';
 import { YandexMarketApi } from '../../credentials/YandexMarketApi.credentials';
 import { TestCredentialsHelper } from '../support/engine';
-import { YandexMarketTrigger } from '../../nodes/YandexMarketTrigger/YandexMarketTrigger.node';
+import { YandexMarketTrigger } from '../../nodes/YandexMarket/YandexMarketTrigger.node';
 
 export const TRIGGER_TYPE = 'n8n-nodes-yandex-market.yandexMarketTrigger';
 const nodeType = new YandexMarketTrigger();
@@ -134,10 +134,9 @@ export class TriggerUnderTest {
 			(w) => w.name === (method === 'GET' ? 'setup' : 'default'),
 		)!;
 		const additionalData = {
-			credentialsHelper: new TestCredentialsHelper(
-				{ yandexMarketApi: credentialType },
-				() => ({ ...this.credentials }),
-			),
+			credentialsHelper: new TestCredentialsHelper({ yandexMarketApi: credentialType }, () => ({
+				...this.credentials,
+			})),
 			httpRequest: request,
 			httpResponse: response,
 			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',

@@ -26,7 +26,7 @@ export const businessIdLocator: INodeProperties = {
 			name: 'list',
 			type: 'list',
 			placeholder: 'Select a business...',
-			typeOptions: { searchListMethod: 'getBusinesses', searchable: true },
+			typeOptions: { searchListMethod: 'searchBusinesses', searchable: true },
 		},
 		{
 			displayName: 'By ID',
@@ -51,7 +51,7 @@ export const chatIdLocator: INodeProperties = {
 			name: 'list',
 			type: 'list',
 			placeholder: 'Select a chat...',
-			typeOptions: { searchListMethod: 'getChats', searchable: true },
+			typeOptions: { searchListMethod: 'searchChats', searchable: true },
 		},
 		{
 			displayName: 'By ID',

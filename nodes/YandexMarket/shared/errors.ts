@@ -141,7 +141,7 @@ export function unreachableError(node: INode, baseUrl: string, cause: unknown, i
 		{
 			message: `Could not reach Yandex Market at ${baseUrl} (${failureInWords(cause)})`,
 			description:
-				'Check the Base URL in the Yandex Market API credential, the network of your n8n, and the Timeout and Proxy under the node\'s Settings → Request Options.',
+				"Check the Base URL in the Yandex Market API credential, the network of your n8n, and the Timeout and Proxy under the node's Settings → Request Options.",
 			httpCode: 'none',
 			itemIndex,
 		},
@@ -247,5 +247,7 @@ export function asNodeError(
 	itemIndex?: number,
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
 }

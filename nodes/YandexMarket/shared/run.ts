@@ -64,7 +64,9 @@ async function fullResponse(
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	return [{ json: { statusCode: response.statusCode, headers: response.headers, body: response.body } }];
+	return [
+		{ json: { statusCode: response.statusCode, headers: response.headers, body: response.body } },
+	];
 }
 
 /**
@@ -136,7 +138,9 @@ function runOperation(spec: OperationSpec) {
 				baseURL,
 				baseOptions: options as IHttpRequestOptions,
 				send,
-				maxRateLimitWaitMs: Number.isFinite(waitSeconds) ? Math.max(0, waitSeconds) * 1000 : undefined,
+				maxRateLimitWaitMs: Number.isFinite(waitSeconds)
+					? Math.max(0, waitSeconds) * 1000
+					: undefined,
 			};
 			await spec.prepare?.call(this, request);
 

@@ -104,7 +104,12 @@ export const READ_RETRIES = 3;
 /** Repeats after Market's parallel-limit 420 (others of the seller's tools hold the slots). */
 export const PARALLEL_RETRIES = 12;
 /** Backoff bases in ms (tests shorten them). */
-export const retryTiming = { readBaseMs: 500, readCapMs: 4000, parallelBaseMs: 150, parallelCapMs: 2000 };
+export const retryTiming = {
+	readBaseMs: 500,
+	readCapMs: 4000,
+	parallelBaseMs: 150,
+	parallelCapMs: 2000,
+};
 
 function trimBase(url: unknown): string {
 	return String(url || DEFAULT_BASE_URL)
@@ -278,8 +283,13 @@ export async function marketRequest(
 			}
 			if (body === undefined) {
 				// A 2xx send was delivered; only what Market said of it is unreadable.
-				if (!repeatable && status >= 200 && status < 300) return { body: {}, headers, statusCode: status };
-				if (repeatable && ++readFailures <= READ_RETRIES && (await wait(readBackoff(readFailures)))) {
+				if (!repeatable && status >= 200 && status < 300)
+					return { body: {}, headers, statusCode: status };
+				if (
+					repeatable &&
+					++readFailures <= READ_RETRIES &&
+					(await wait(readBackoff(readFailures)))
+				) {
 					continue;
 				}
 				throw malformedAnswerError(node, method, status, itemIndex);
@@ -303,6 +313,7 @@ function readBackoff(failures: number): number {
 function learnQuota(quotaKey: string, response: IN8nHttpFullResponse): void {
 	const rate = rateLimitOf((response.headers ?? {}) as IDataObject);
 	if (rate.remaining !== 0) return;
-	if (response.statusCode === 420 && isParallelLimit(parseBody(response.body), rate.remaining)) return;
+	if (response.statusCode === 420 && isParallelLimit(parseBody(response.body), rate.remaining))
+		return;
 	markSpent(quotaKey, rate.until ?? Date.now() + 1000);
 }

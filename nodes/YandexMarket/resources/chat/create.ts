@@ -1,3 +1,4 @@
+/** Chat → Create: Market's createChat (POST /v2/businesses/{businessId}/chats/new). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { marketOperation } from '../../shared/run';
 import { parseId } from '../../shared/validate';

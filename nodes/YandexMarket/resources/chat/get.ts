@@ -1,3 +1,4 @@
+/** Chat → Get: Market's getChat (GET /v2/businesses/{businessId}/chat). */
 import type { IDataObject } from 'n8n-workflow';
 import { marketOperation } from '../../shared/run';
 

@@ -1,3 +1,4 @@
+/** Chat → Get Many: Market's getChats (POST /v2/businesses/{businessId}/chats). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { returnAllAndLimit } from '../../shared/descriptions';

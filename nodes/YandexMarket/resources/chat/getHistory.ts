@@ -1,3 +1,4 @@
+/** Chat → Get History: Market's getChatHistory (POST /v2/businesses/{businessId}/chats/history). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { returnAllAndLimit } from '../../shared/descriptions';

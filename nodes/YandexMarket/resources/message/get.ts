@@ -1,3 +1,4 @@
+/** Message → Get: Market's getChatMessage (GET /v2/businesses/{businessId}/chats/message). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { marketOperation } from '../../shared/run';
 

@@ -1,3 +1,4 @@
+/** Message → Send: Market's sendMessageToChat (POST /v2/businesses/{businessId}/chats/message). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { marketOperation } from '../../shared/run';

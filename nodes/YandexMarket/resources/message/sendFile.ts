@@ -1,3 +1,4 @@
+/** Message → Send File: Market's sendFileToChat (POST /v2/businesses/{businessId}/chats/file/send). */
 import type { INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { buildMultipart } from '../../shared/multipart';

@@ -6,8 +6,8 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { properties, webhooks } from './descriptions';
-import { receiveNotification } from './webhook';
+import { properties, webhooks } from './trigger/descriptions';
+import { receiveNotification } from './trigger/webhook';
 
 /**
  * Receives Yandex Market's API notifications (chats, orders, returns, reviews, questions).
@@ -20,7 +20,10 @@ export class YandexMarketTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Yandex Market Trigger',
 		name: 'yandexMarketTrigger',
-		icon: { light: 'file:../../icons/yandexMarket.svg', dark: 'file:../../icons/yandexMarket.dark.svg' },
+		icon: {
+			light: 'file:../../icons/yandexMarket.svg',
+			dark: 'file:../../icons/yandexMarket.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',

@@ -1,10 +1,11 @@
+/** "From List" for Chat: searches the business's recent chats (Market's getChats). */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { LIMITS } from '../shared/constants';
 import { marketRequest } from '../shared/transport';
 import { parseId } from '../shared/validate';
 
 /** Recent chats of the chosen business; the search text matches the chat, order, return or buyer. */
-export async function getChats(
+export async function searchChats(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,

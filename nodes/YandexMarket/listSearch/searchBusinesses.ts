@@ -1,10 +1,11 @@
+/** "From List" for Business: searches the businesses of the key's stores (Market's getCampaigns). */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { marketRequest } from '../shared/transport';
 
 const PAGE_SIZE = 100;
 
 /** Businesses the key can reach, from its stores (campaigns); a business with several stores is listed once. */
-export async function getBusinesses(
+export async function searchBusinesses(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,

@@ -3,7 +3,7 @@
  * `{version, name, time}`, otherwise SendNotificationErrorResponse `{error: {type, message}}`.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { packageName, packageVersion } from '../YandexMarket/shared/constants';
+import { packageName, packageVersion } from '../shared/constants';
 
 /** NotificationApiErrorType. */
 export type NotificationErrorType = 'UNKNOWN' | 'WRONG_EVENT_FORMAT' | 'DUPLICATED_EVENT';

@@ -7,7 +7,10 @@
 /** Dotted decimal, each part 0–255 without leading zeros (as Node's `isIPv4` accepts). */
 function isIPv4(text: string): boolean {
 	const parts = text.split('.');
-	return parts.length === 4 && parts.every((part) => /^(?:0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255);
+	return (
+		parts.length === 4 &&
+		parts.every((part) => /^(?:0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255)
+	);
 }
 
 /** Market's ranges (Push notifications → "Диапазоны IP-адресов, которые использует Маркет"). */

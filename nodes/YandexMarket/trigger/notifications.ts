@@ -215,12 +215,6 @@ export type EventType = keyof typeof NOTIFICATION_SPECS;
 export type NotificationType = EventType | 'PING';
 
 export const EVENT_TYPES = Object.keys(NOTIFICATION_SPECS) as EventType[];
-export const CHAT_EVENT_TYPES: readonly EventType[] = [
-	'CHAT_CREATED',
-	'CHAT_MESSAGE_SENT',
-	'CHAT_ARBITRAGE_STARTED',
-	'CHAT_ARBITRAGE_FINISHED',
-];
 export const DEFAULT_EVENTS: EventType[] = ['CHAT_CREATED', 'CHAT_MESSAGE_SENT'];
 
 export function isEventType(value: unknown): value is EventType {

@@ -4,9 +4,9 @@
  * request, keeps Market's limits, retries reads and maps errors without the key.
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import type { MarketMethod } from '../YandexMarket/shared/constants';
-import { asNodeError } from '../YandexMarket/shared/errors';
-import { marketRequest } from '../YandexMarket/shared/transport';
+import type { MarketMethod } from '../shared/constants';
+import { asNodeError } from '../shared/errors';
+import { marketRequest } from '../shared/transport';
 
 /**
  * Market waits 10 s for an answer to a notification. The details must be in well before
