@@ -26,11 +26,10 @@ import {
 	type MultipartPart,
 	type RecordedRequest,
 } from '../simulator/server';
+import { PARTNER_SPEC_DIR } from './specs';
 
-/** The spec folder (holds openapi.yaml); override with YM_OPENAPI_DIR. */
-export const SPEC_DIR: string = process.env.YM_OPENAPI_DIR
-	? path.resolve(process.env.YM_OPENAPI_DIR)
-	: path.resolve(__dirname, '../../../shared/yandex-market-openapi/partner-api/openapi');
+/** The partner API's spec folder (holds openapi.yaml); see specs.js for YM_OPENAPI_ROOT. */
+export const SPEC_DIR: string = PARTNER_SPEC_DIR;
 
 export function contractAvailable(): boolean {
 	return fs.existsSync(path.join(SPEC_DIR, 'openapi.yaml'));

@@ -1,13 +1,11 @@
 // Ends the jest run with what CI needs to see: whether the OpenAPI contract check ran, and a
 // plain "N passed, N failed" line.
 const fs = require('fs');
-const path = require('path');
+const { OPENAPI_ROOT, PARTNER_SPEC_DIR } = require('../contract/specs');
 
 class SummaryReporter {
 	onRunComplete(_contexts, results) {
-		const specDir =
-			process.env.YM_OPENAPI_DIR ??
-			path.resolve(__dirname, '../../../shared/yandex-market-openapi/partner-api/openapi');
+		const specDir = PARTNER_SPEC_DIR;
 		let counts = [];
 		try {
 			counts = fs
@@ -21,8 +19,11 @@ class SummaryReporter {
 			process.stdout.write(
 				`\ncontract check: ${checked} requests and replies validated against ${specDir}\n`,
 			);
-		} else if (counts.length) {
-			process.stdout.write(`\ncontract check skipped: ${specDir} not found\n`);
+		} else {
+			// Loud: a green run that checked nothing against the spec must not pass unnoticed.
+			process.stdout.write(
+				`\n*** CONTRACT CHECK SKIPPED: no request or reply was validated against Market's OpenAPI (${specDir} not found). Put Market's specs at ${OPENAPI_ROOT} or set YM_OPENAPI_ROOT. ***\n`,
+			);
 		}
 		const skipped = results.numPendingTests + results.numTodoTests;
 		process.stdout.write(

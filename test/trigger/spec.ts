@@ -13,11 +13,10 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
 import { loadContract, type Contract } from '../contract/openapi';
+import { NOTIFICATION_SPEC_DIR } from '../contract/specs';
 import type { RecordedRequest } from '../simulator/server';
 
-export const NOTIFICATION_SPEC_DIR: string = process.env.YM_NOTIFICATION_OPENAPI_DIR
-	? path.resolve(process.env.YM_NOTIFICATION_OPENAPI_DIR)
-	: path.resolve(__dirname, '../../../shared/yandex-market-openapi/notification-api/openapi');
+export { NOTIFICATION_SPEC_DIR };
 
 const SCHEMAS = path.join(NOTIFICATION_SPEC_DIR, 'components', 'schemas');
 
