@@ -1,0 +1,110 @@
+/** Market's methods as the simulator serves them: routes, scopes and hourly limits. */
+import type { ApiKeyScope } from './fixtures';
+import type { OperationId } from './types';
+
+// ---------------------------------------------------------------------------
+// Operations: routes, scopes and limits (from the spec's x-auth-scopes and
+// x-resource-limit-config of each path).
+// ---------------------------------------------------------------------------
+
+export interface OperationSpec {
+	id: OperationId;
+	method: 'GET' | 'POST';
+	/** Path template as in the spec. */
+	path: string;
+	/** Api-Key scopes that may call it. */
+	scopes: readonly ApiKeyScope[];
+	/** Requests per hour (x-resource-limit-config amount). */
+	hourlyLimit: number;
+	/** Whether the path has {businessId} (limits and parallelism are per business). */
+	businessScoped: boolean;
+}
+
+const CHAT_READ: readonly ApiKeyScope[] = ['ALL_METHODS', 'ALL_METHODS_READ_ONLY', 'COMMUNICATION'];
+const CHAT_WRITE: readonly ApiKeyScope[] = ['ALL_METHODS', 'COMMUNICATION'];
+// getAuthTokenInfo and getCampaigns list every scope there is.
+const ANY_SCOPE: readonly ApiKeyScope[] = [
+	'ALL_METHODS',
+	'ALL_METHODS_READ_ONLY',
+	'SETTINGS_MANAGEMENT',
+	'FINANCE_AND_ACCOUNTING',
+	'OFFERS_AND_CARDS_MANAGEMENT',
+	'OFFERS_AND_CARDS_MANAGEMENT_READ_ONLY',
+	'PRICING',
+	'PRICING_READ_ONLY',
+	'INVENTORY_AND_ORDER_PROCESSING',
+	'INVENTORY_AND_ORDER_PROCESSING_READ_ONLY',
+	'PROMOTION',
+	'PROMOTION_READ_ONLY',
+	'COMMUNICATION',
+	'SUPPLIES_MANAGEMENT_READ_ONLY',
+];
+
+const op = (
+	id: OperationId,
+	method: 'GET' | 'POST',
+	path: string,
+	scopes: readonly ApiKeyScope[],
+	hourlyLimit: number,
+): OperationSpec => ({
+	id,
+	method,
+	path,
+	scopes,
+	hourlyLimit,
+	businessScoped: path.includes('{businessId}'),
+});
+
+export const OPERATIONS: Readonly<Record<OperationId, OperationSpec>> = {
+	getChats: op('getChats', 'POST', '/v2/businesses/{businessId}/chats', CHAT_READ, 5000),
+	createChat: op('createChat', 'POST', '/v2/businesses/{businessId}/chats/new', CHAT_WRITE, 1000),
+	getChat: op('getChat', 'GET', '/v2/businesses/{businessId}/chat', CHAT_READ, 1000),
+	getChatHistory: op(
+		'getChatHistory',
+		'POST',
+		'/v2/businesses/{businessId}/chats/history',
+		CHAT_READ,
+		10000,
+	),
+	sendMessageToChat: op(
+		'sendMessageToChat',
+		'POST',
+		'/v2/businesses/{businessId}/chats/message',
+		CHAT_WRITE,
+		1000,
+	),
+	getChatMessage: op(
+		'getChatMessage',
+		'GET',
+		'/v2/businesses/{businessId}/chats/message',
+		CHAT_READ,
+		1000,
+	),
+	sendFileToChat: op(
+		'sendFileToChat',
+		'POST',
+		'/v2/businesses/{businessId}/chats/file/send',
+		CHAT_WRITE,
+		1000,
+	),
+	getAuthTokenInfo: op('getAuthTokenInfo', 'POST', '/v2/auth/token', ANY_SCOPE, 100),
+	getCampaigns: op('getCampaigns', 'GET', '/v2/campaigns', ANY_SCOPE, 1000),
+};
+
+/** SendFileToChatRequest: "Максимальный размер файла — 5 Мбайт". */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** SendMessageToChatRequest.message maxLength (Unicode code points, as JSON Schema counts). */
+export const MAX_MESSAGE_LENGTH = 4096;
+/** Hard cap on a request body the simulator reads (well above a 5 MB file plus multipart overhead). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const HOUR_MS = 3_600_000;
+
+export interface Route {
+	spec: OperationSpec;
+	regex: RegExp;
+}
+
+export const ROUTES: Route[] = Object.values(OPERATIONS).map((spec) => ({
+	spec,
+	regex: new RegExp('^' + spec.path.replace('{businessId}', '([^/]+)') + '$'),
+}));
