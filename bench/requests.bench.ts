@@ -240,96 +240,62 @@ const ms = (n: number) => `${Math.round(n)} ms`;
 
 async function p1() {
 	const sim = await SimProcess.start({ quotas: {} });
-	const list = await measure(sim, async () => {
-		await sim.call({ cmd: 'seed', chats: 1000 - FIXTURE_FACTS.demoChatCount });
+	/** Runs one list operation and checks it returned what the simulator holds. */
+	const list = async (parameters: Record<string, unknown>, expected: number) => {
 		const r = await runNode({
 			credentials: { apiKey: KEY, baseUrl: sim.url },
-			parameters: {
-				resource: 'chat',
-				operation: 'getAll',
-				businessId: byId(BUSINESS),
-				returnAll: true,
-			},
+			parameters: { businessId: byId(BUSINESS), ...parameters } as never,
 		});
 		if (r.error) throw r.error;
-		if (r.items.length !== 1000)
-			throw new Error(`Get Many returned ${r.items.length} chats, not 1,000`);
-		return 0;
-	});
-	row(
-		'P1',
-		'Get Many, Return All, 1,000 chats: requests / minimum',
-		`${list.stats.byOperation.getChats} / 50`,
-		ratio(list.stats.byOperation.getChats, 50),
-	);
-
+		if (r.items.length !== expected) {
+			throw new Error(
+				`${String(parameters.operation)} returned ${r.items.length} items, not ${expected}`,
+			);
+		}
+		return r.items;
+	};
+	const report = (what: string, m: Measured, method: string, minimum: number) => {
+		const made = m.stats.byOperation[method] ?? 0;
+		row('P1', `${what}: requests / minimum`, `${made} / ${minimum}`, ratio(made, minimum));
+	};
 	// A new chat with 1,000 messages.
 	const seedChat = async () => {
 		const { lastChatId } = (await sim.call({ cmd: 'seed', chats: 1 })) as { lastChatId: number };
 		await sim.call({ cmd: 'seed', messages: { chatId: lastChatId, count: 1000 } });
 		return lastChatId;
 	};
-	let chatId = 0;
-	const history = await measure(sim, async () => {
-		chatId = await seedChat();
-		const r = await runNode({
-			credentials: { apiKey: KEY, baseUrl: sim.url },
-			parameters: {
-				resource: 'chat',
-				operation: 'getHistory',
-				businessId: byId(BUSINESS),
-				chatId: byId(chatId),
-				returnAll: true,
-			},
-		});
-		if (r.error) throw r.error;
-		if (r.items.length !== 1000)
-			throw new Error(`Get History returned ${r.items.length} messages, not 1,000`);
-		return 0;
-	});
-	row(
-		'P1',
-		'Get History, Return All, 1,000 messages: requests / minimum',
-		`${history.stats.byOperation.getChatHistory} / 10`,
-		ratio(history.stats.byOperation.getChatHistory, 10),
-	);
 
-	const fromKnown = await measure(sim, async () => {
-		chatId = await seedChat();
-		const first = await runNode({
-			credentials: { apiKey: KEY, baseUrl: sim.url },
-			parameters: {
-				resource: 'chat',
-				operation: 'getHistory',
-				businessId: byId(BUSINESS),
-				chatId: byId(chatId),
-				limit: 900,
-			},
-		});
-		const known = first.items[first.items.length - 1].json.messageId;
-		await sim.reset();
-		chatId = await seedChat();
-		const r = await runNode({
-			credentials: { apiKey: KEY, baseUrl: sim.url },
-			parameters: {
-				resource: 'chat',
-				operation: 'getHistory',
-				businessId: byId(BUSINESS),
-				chatId: byId(chatId),
-				returnAll: true,
-				options: { messageIdFrom: String(known) },
-			},
-		});
-		if (r.items.length !== 101)
-			throw new Error(`history from a known message returned ${r.items.length}, not 101`);
+	const chats = await measure(sim, async () => {
+		await sim.call({ cmd: 'seed', chats: 1000 - FIXTURE_FACTS.demoChatCount });
+		await list({ resource: 'chat', operation: 'getAll', returnAll: true }, 1000);
 		return 0;
 	});
-	row(
-		'P1',
-		'Get History from a known message (101 new): requests / minimum',
-		`${fromKnown.stats.byOperation.getChatHistory} / 2`,
-		ratio(fromKnown.stats.byOperation.getChatHistory, 2),
+	report('Get Many, Return All, 1,000 chats', chats, 'getChats', 50);
+
+	const history = await measure(sim, async () => {
+		const chatId = byId(await seedChat());
+		await list({ resource: 'chat', operation: 'getHistory', chatId, returnAll: true }, 1000);
+		return 0;
+	});
+	report('Get History, Return All, 1,000 messages', history, 'getChatHistory', 10);
+
+	// The 900th message's ID, from a run that is not counted.
+	await sim.reset();
+	const first = await list(
+		{ resource: 'chat', operation: 'getHistory', chatId: byId(await seedChat()), limit: 900 },
+		900,
 	);
+	const known = String(first[first.length - 1].json.messageId);
+	const fromKnown = await measure(sim, async () => {
+		const chatId = byId(await seedChat());
+		const options = { messageIdFrom: known };
+		await list(
+			{ resource: 'chat', operation: 'getHistory', chatId, returnAll: true, options },
+			101,
+		);
+		return 0;
+	});
+	report('Get History from a known message (101 new)', fromKnown, 'getChatHistory', 2);
 	await sim.close();
 }
 
