@@ -4,7 +4,7 @@ import { searchChats } from './listSearch/searchChats';
 import { chatDescription } from './resources/chat';
 import { messageDescription } from './resources/message';
 import { DEFAULT_BASE_URL } from './shared/constants';
-import { maxRateLimitWait } from './shared/descriptions';
+import { businessIdLocator, chatIdLocator, maxRateLimitWait } from './shared/descriptions';
 
 export class YandexMarket implements INodeType {
 	description: INodeTypeDescription = {
@@ -45,8 +45,22 @@ export class YandexMarket implements INodeType {
 				],
 				default: 'chat',
 			},
-			...chatDescription,
-			...messageDescription,
+			// Each resource's Operation first, then the fields several operations share, declared
+			// once: n8n's RoutingNode resolves every declared property for every item.
+			chatDescription[0],
+			messageDescription[0],
+			businessIdLocator,
+			{
+				...chatIdLocator,
+				displayOptions: {
+					show: {
+						resource: ['chat', 'message'],
+						operation: ['get', 'getHistory', 'send', 'sendFile'],
+					},
+				},
+			},
+			...chatDescription.slice(1),
+			...messageDescription.slice(1),
 			maxRateLimitWait,
 		],
 	};

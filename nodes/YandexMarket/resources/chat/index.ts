@@ -1,5 +1,4 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { businessIdLocator, chatIdLocator } from '../../shared/descriptions';
 import { chatCreateDescription, chatCreateOperation } from './create';
 import { chatGetOperation } from './get';
 import { chatGetAllDescription, chatGetAllOperation } from './getAll';
@@ -16,11 +15,6 @@ export const chatDescription: INodeProperties[] = [
 		displayOptions: { show: showForChat },
 		options: [chatCreateOperation, chatGetOperation, chatGetHistoryOperation, chatGetAllOperation],
 		default: 'getAll',
-	},
-	{ ...businessIdLocator, displayOptions: { show: showForChat } },
-	{
-		...chatIdLocator,
-		displayOptions: { show: { ...showForChat, operation: ['get', 'getHistory'] } },
 	},
 	...chatGetAllDescription,
 	...chatCreateDescription,

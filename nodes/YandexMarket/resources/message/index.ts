@@ -1,5 +1,4 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { businessIdLocator, chatIdLocator } from '../../shared/descriptions';
 import { messageGetDescription, messageGetOperation } from './get';
 import { messageSendDescription, messageSendOperation } from './send';
 import { messageSendFileDescription, messageSendFileOperation } from './sendFile';
@@ -16,8 +15,6 @@ export const messageDescription: INodeProperties[] = [
 		options: [messageGetOperation, messageSendOperation, messageSendFileOperation],
 		default: 'send',
 	},
-	{ ...businessIdLocator, displayOptions: { show: showForMessage } },
-	{ ...chatIdLocator, displayOptions: { show: showForMessage } },
 	...messageSendDescription,
 	...messageSendFileDescription,
 	...messageGetDescription,
