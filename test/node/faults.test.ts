@@ -384,3 +384,92 @@ describe('Request Options → Proxy', () => {
 		}
 	});
 });
+
+describe('a mix of faults, seeded, over 60 sends to 3 chats', () => {
+	// A small deterministic generator: the same mix every run, and it can be changed here.
+	function mulberry32(seed: number) {
+		return () => {
+			seed |= 0;
+			seed = (seed + 0x6d2b79f5) | 0;
+			let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		};
+	}
+
+	// Seeds whose mix holds both refusals and unconfirmed sends (asserted below).
+	it.each([7, 42, 99, 123, 777])(
+		'seed %i: every item answered in order, nothing delivered twice, OK means delivered once',
+		async (seed) => {
+			const random = mulberry32(seed);
+			const kinds: Array<[string, Parameters<Simulator['injectFault']>[1]]> = [
+				[
+					'parallel 420',
+					{
+						status: 420,
+						remaining: 500,
+						body: {
+							status: 'ERROR',
+							errors: [
+								{
+									code: 'LIMIT_EXCEEDED',
+									message: 'Hit rate limit of 4 parallel requests for businessId 1001',
+								},
+							],
+						},
+					},
+				],
+				['500', { status: 500 }],
+				['reset after delivery', { process: true, reset: true }],
+				['malformed 200 after delivery', { process: true, status: 200, body: 'oops' }],
+			];
+			// Faults land on calls 1..60 of sendMessageToChat at seeded places (about one in five).
+			let after = 0;
+			for (let call = 0; call < 60; call++) {
+				if (random() < 0.2) {
+					const [, fault] = kinds[Math.floor(random() * kinds.length)];
+					sim.injectFault('sendMessageToChat', { ...fault, after: call - after });
+					after = call + 1;
+				}
+			}
+			const input = Array.from({ length: 60 }, (_, i) => ({
+				json: { chatId: 101 + (i % 3), text: `seed ${seed} reply ${i}` },
+			}));
+			const result = await runNode({
+				credentials: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					businessId: business,
+					chatId: byId('={{ $json.chatId }}'),
+					text: '={{ $json.text }}',
+				},
+				input,
+				onError: 'continueRegularOutput',
+			});
+			expect(result.error).toBeUndefined();
+			// One item out per item in, paired and in order.
+			expect(result.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual(
+				input.map((_, i) => i),
+			);
+			const delivered = sim.state.sentMessages.map((m) => m.message);
+			expect(new Set(delivered).size).toBe(delivered.length);
+			result.items.forEach((item, i) => {
+				const text = input[i].json.text;
+				if (item.json.error === undefined)
+					expect(delivered.filter((t) => t === text)).toHaveLength(1);
+				else
+					expect(String(item.json.error)).toMatch(
+						/did not confirm sendMessageToChat .*may have been delivered/,
+					);
+			});
+			// A send is repeated only after a refusal Market did not process (420).
+			const sends = calls('sendMessageToChat');
+			const refused = sends.filter((r) => r.status === 420).length;
+			expect(sends.length).toBe(60 + refused);
+			// The mix was met: refusals repeated, and sends reported as unconfirmed.
+			expect(refused).toBeGreaterThan(0);
+			expect(result.items.filter((i) => i.json.error !== undefined).length).toBeGreaterThan(0);
+		},
+	);
+});
