@@ -6,6 +6,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { MARKET_METHODS, type MarketMethod } from './constants';
+import { formatCount } from './validate';
 
 export interface MarketErrorEntry {
 	code: string;
@@ -153,11 +154,7 @@ function when(epochMs: number): string {
 }
 
 function perHour(method: MarketMethod): string {
-	return `${formatThousands(MARKET_METHODS[method].hourlyLimit)} requests per hour`;
-}
-
-function formatThousands(n: number): string {
-	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+	return `${formatCount(MARKET_METHODS[method].hourlyLimit, ',')} requests per hour`;
 }
 
 /** The hourly quota of a method is spent for longer than the item may wait: nothing was sent. */

@@ -130,3 +130,12 @@ export function backoff(attempt: number, baseMs: number, capMs: number): number 
 	const plain = Math.min(capMs, baseMs * 2 ** (attempt - 1));
 	return Math.round(plain * (0.5 + Math.random()));
 }
+
+/** Sets `key` in `map` and drops the oldest entries beyond `max` (maps keep insertion order). */
+export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+	map.set(key, value);
+	for (const oldest of map.keys()) {
+		if (map.size <= max) break;
+		map.delete(oldest);
+	}
+}

@@ -10,13 +10,9 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { createHash } from 'crypto';
-import {
-	CREDENTIAL_TYPE,
-	DEFAULT_BASE_URL,
-	DEFAULT_MAX_RATE_LIMIT_WAIT_S,
-	type MarketMethod,
-} from './constants';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_S, type MarketMethod } from './constants';
 import { asNodeError, isOutcomeUnknown } from './errors';
+import { remember } from './pacing';
 import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
 
@@ -122,7 +118,6 @@ function runOperation(spec: OperationSpec) {
 			const waitSeconds = Number(
 				this.getNodeParameter('maxRateLimitWait', DEFAULT_MAX_RATE_LIMIT_WAIT_S),
 			);
-			const baseURL = await credentialBaseUrl(this);
 			const send: Sender = async (httpOptions) => {
 				const [item] = await this.makeRoutingRequest({ ...requestData, options: httpOptions });
 				return item.json as unknown as IN8nHttpFullResponse;
@@ -135,7 +130,6 @@ function runOperation(spec: OperationSpec) {
 				body: options.method === 'POST' ? { ...((options.body as IDataObject) ?? {}) } : undefined,
 				businessId,
 				itemIndex,
-				baseURL,
 				baseOptions: options as IHttpRequestOptions,
 				send,
 				maxRateLimitWaitMs: Number.isFinite(waitSeconds)
@@ -154,14 +148,15 @@ function runOperation(spec: OperationSpec) {
 					: spec.pages
 						? await fetchPages.call(this, request, spec.pages)
 						: (await marketRequest.call(this, request)).body;
-			if (deliveryKey) remember(deliveryKey, true);
+			if (deliveryKey) remember(deliveries, deliveryKey, true, MAX_DELIVERIES);
 			const shaped = spec.output.call(this, body, request);
 			return (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
 			}));
 		} catch (error) {
-			if (deliveryKey && isOutcomeUnknown(error)) remember(deliveryKey, error);
+			if (deliveryKey && isOutcomeUnknown(error))
+				remember(deliveries, deliveryKey, error, MAX_DELIVERIES);
 			if (this.continueOnFail()) {
 				return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
 			}
@@ -170,42 +165,11 @@ function runOperation(spec: OperationSpec) {
 	};
 }
 
-// The credential's Base URL by execution and node: read once, not for every item.
-const baseUrls = new Map<string, Promise<string>>();
-
-async function credentialBaseUrl(context: IExecuteSingleFunctions): Promise<string> {
-	const executionId = context.getExecutionId();
-	const key = `${executionId}|${context.getNode().id}`;
-	let url = executionId ? baseUrls.get(key) : undefined;
-	if (!url) {
-		url = context
-			.getCredentials(CREDENTIAL_TYPE)
-			.then((credentials) => String(credentials.baseUrl || DEFAULT_BASE_URL));
-		// A failed read is not kept: the next item asks again and reports its own error.
-		url.catch(() => baseUrls.delete(key));
-		if (executionId) baseUrls.set(key, url);
-		for (const oldest of baseUrls.keys()) {
-			if (baseUrls.size <= 100) break;
-			baseUrls.delete(oldest);
-		}
-	}
-	return await url;
-}
-
 // What this n8n process sent lately, by execution, node run, item and content (see
 // `sendsOnce`): `true` when delivered, the error when the outcome is unknown. Keys are
 // hashes and errors are rare, so the memory it holds stays small.
 const deliveries = new Map<string, true | Error>();
 const MAX_DELIVERIES = 10_000;
-
-function remember(key: string, outcome: true | Error) {
-	deliveries.set(key, outcome);
-	// Maps iterate in insertion order: drop the oldest beyond the bound.
-	for (const oldest of deliveries.keys()) {
-		if (deliveries.size <= MAX_DELIVERIES) break;
-		deliveries.delete(oldest);
-	}
-}
 
 function runIndexOf(context: IExecuteSingleFunctions, itemIndex: number): number {
 	// n8n's contexts carry it; building a data proxy only to read $runIndex costs far more.

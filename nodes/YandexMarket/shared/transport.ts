@@ -45,6 +45,8 @@ import {
 } from './errors';
 import {
 	backoff,
+	remember,
+	type RateLimit,
 	inSequence,
 	markSpent,
 	pause,
@@ -85,8 +87,6 @@ export interface MarketRequest {
 	maxRateLimitWaitMs?: number;
 	/** Epoch ms after which no wait or repeat is started (a trigger that must answer in time). */
 	deadline?: number;
-	/** Base URL already resolved by n8n's routing; read from the credential otherwise. */
-	baseURL?: string;
 	/** How to send: n8n's routing request for operations; the credential's request helper otherwise. */
 	send?: Sender;
 	/** Request options n8n's routing built (proxy, timeout, SSL), under ours. */
@@ -117,10 +117,23 @@ function trimBase(url: unknown): string {
 		.replace(/\/+$/, '');
 }
 
-async function resolveBaseUrl(context: MarketContext, request: MarketRequest): Promise<string> {
-	if (request.baseURL !== undefined) return trimBase(request.baseURL);
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	return trimBase(credentials.baseUrl);
+// The credential's Base URL by execution and node: read once, not for every item.
+const baseUrls = new Map<string, Promise<string>>();
+
+/** The credential's Base URL; within an execution it is read from the credential once. */
+async function resolveBaseUrl(context: MarketContext): Promise<string> {
+	const withId = context as { getExecutionId?: () => string | undefined };
+	const executionId =
+		typeof withId.getExecutionId === 'function' ? withId.getExecutionId() : undefined;
+	const key = `${executionId}|${context.getNode().id}`;
+	let url = executionId ? baseUrls.get(key) : undefined;
+	if (!url) {
+		url = context.getCredentials(CREDENTIAL_TYPE).then((c) => trimBase(c.baseUrl));
+		// A failed read is not kept: the next item asks again and reports its own error.
+		url.catch(() => baseUrls.delete(key));
+		if (executionId) remember(baseUrls, key, url, 100);
+	}
+	return await url;
 }
 
 function cancelSignal(context: MarketContext): AbortSignal | undefined {
@@ -190,7 +203,7 @@ export async function marketRequest(
 	const node = this.getNode();
 	const method = request.operationId;
 	const repeatable = !(MARKET_METHODS[method] as { sends?: boolean }).sends;
-	const baseURL = await resolveBaseUrl(this, request);
+	const baseURL = await resolveBaseUrl(this);
 	const options = buildOptions(request, baseURL);
 	const signal = cancelSignal(this);
 	const send: Sender =
@@ -214,6 +227,10 @@ export async function marketRequest(
 		if (!(await pause(ms, signal))) throw cancelledError(node, method, itemIndex);
 		return true;
 	};
+	/** Backs off before repeating a read; false when its repeats or the budget are used up. */
+	const retryRead = async () =>
+		++readFailures <= READ_RETRIES &&
+		(await wait(backoff(readFailures, retryTiming.readBaseMs, retryTiming.readCapMs)));
 	/** Waits for a spent quota to reset, within the ceiling; false when that is too long. */
 	const waitForQuota = async (until: number) => {
 		const ms = Math.max(0, until - Date.now()) + 200;
@@ -234,15 +251,15 @@ export async function marketRequest(
 				const left = Math.max(100, request.deadline - Date.now());
 				options.timeout = Math.min(request.timeout ?? left, left);
 			}
-			let response: IN8nHttpFullResponse | undefined;
+			let answer: Answer | undefined;
 			try {
-				response = await withSlot(business, async () => {
+				answer = await withSlot(business, async () => {
 					// Learnt while this request queued for a slot: it waits instead of being refused.
 					if (spentWindow(quotaKey)) return undefined;
-					const answer = await send(options);
+					const read = readAnswer(await send(options));
 					// Learnt before the slot passes on, so that the next in line knows it too.
-					learnQuota(quotaKey, answer);
-					return answer;
+					learnQuota(quotaKey, read);
+					return read;
 				});
 			} catch (error) {
 				if (signal?.aborted) throw cancelledError(node, method, itemIndex);
@@ -250,17 +267,12 @@ export async function marketRequest(
 				if (!repeatable && !certainlyNotSent(error)) {
 					throw outcomeUnknownError(node, method, failureInWords(error), itemIndex);
 				}
-				if (++readFailures > READ_RETRIES || !(await wait(readBackoff(readFailures)))) {
-					throw unreachableError(node, baseURL, error, itemIndex);
-				}
+				if (!(await retryRead())) throw unreachableError(node, baseURL, error, itemIndex);
 				continue;
 			}
-			if (!response) continue;
+			if (!answer) continue;
 
-			const status = response.statusCode;
-			const headers = (response.headers ?? {}) as IDataObject;
-			const body = parseBody(response.body);
-			const rate = rateLimitOf(headers);
+			const { status, headers, body, rate } = answer;
 
 			if (status === 420) {
 				if (isParallelLimit(body, rate.remaining)) {
@@ -278,20 +290,14 @@ export async function marketRequest(
 				if (!repeatable) {
 					throw outcomeUnknownError(node, method, `Market answered ${status}`, itemIndex, status);
 				}
-				if (++readFailures <= READ_RETRIES && (await wait(readBackoff(readFailures)))) continue;
+				if (await retryRead()) continue;
 				throw marketApiError(node, status, body ?? {}, headers, itemIndex);
 			}
 			if (body === undefined) {
 				// A 2xx send was delivered; only what Market said of it is unreadable.
 				if (!repeatable && status >= 200 && status < 300)
 					return { body: {}, headers, statusCode: status };
-				if (
-					repeatable &&
-					++readFailures <= READ_RETRIES &&
-					(await wait(readBackoff(readFailures)))
-				) {
-					continue;
-				}
+				if (repeatable && (await retryRead())) continue;
 				throw malformedAnswerError(node, method, status, itemIndex);
 			}
 			if (status < 200 || status >= 300 || body.status === 'ERROR') {
@@ -302,18 +308,30 @@ export async function marketRequest(
 	});
 }
 
-function readBackoff(failures: number): number {
-	return backoff(failures, retryTiming.readBaseMs, retryTiming.readCapMs);
+/** Market's answer, read once: status, headers, the JSON body (undefined if not JSON), quota. */
+interface Answer {
+	status: number;
+	headers: IDataObject;
+	body: IDataObject | undefined;
+	rate: RateLimit;
+}
+
+function readAnswer(response: IN8nHttpFullResponse): Answer {
+	const headers = (response.headers ?? {}) as IDataObject;
+	return {
+		status: response.statusCode,
+		headers,
+		body: parseBody(response.body),
+		rate: rateLimitOf(headers),
+	};
 }
 
 /**
  * What an answer tells of the method's hourly quota: a quota 420, or an answer that spent the
  * last unit (Remaining 0), means no request of the method is worth sending before `Until`.
  */
-function learnQuota(quotaKey: string, response: IN8nHttpFullResponse): void {
-	const rate = rateLimitOf((response.headers ?? {}) as IDataObject);
+function learnQuota(quotaKey: string, { status, body, rate }: Answer): void {
 	if (rate.remaining !== 0) return;
-	if (response.statusCode === 420 && isParallelLimit(parseBody(response.body), rate.remaining))
-		return;
+	if (status === 420 && isParallelLimit(body, rate.remaining)) return;
 	markSpent(quotaKey, rate.until ?? Date.now() + 1000);
 }

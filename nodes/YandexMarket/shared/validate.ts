@@ -1,8 +1,8 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
-/** Groups digits the way the issue tracker and sellers read them: 5 242 881. */
-export function formatCount(n: number): string {
-	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+/** Groups digits the way sellers read them: 5 242 881 (or 1,000 with `separator` ','). */
+export function formatCount(n: number, separator = ' '): string {
+	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 }
 
 export function invalidParameter(
