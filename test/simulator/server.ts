@@ -296,7 +296,7 @@ class YandexMarketSimulator implements Simulator {
 		if (!chat) throw new Error(`addMessage: no chat ${chatId}`);
 		const sender = input.sender ?? 'CUSTOMER';
 		const msg: MessageRecord = {
-			messageId: this.nextMessageId++,
+			messageId: input.messageId ?? this.nextMessageId++,
 			chatId,
 			createdAt: input.createdAt ?? formatMsk(this.clock()),
 			sender,
@@ -312,7 +312,8 @@ class YandexMarketSimulator implements Simulator {
 		if (input.message !== undefined || !msg.payload)
 			msg.message = input.message ?? 'Новое сообщение от покупателя';
 		this.state.messages.push(msg);
-		chat.updatedAt = msg.createdAt;
+		// updatedAt is the time of the chat's latest message, whatever order they come in.
+		if (Date.parse(msg.createdAt) >= Date.parse(chat.updatedAt)) chat.updatedAt = msg.createdAt;
 		const status =
 			input.status ??
 			(sender === 'CUSTOMER'
@@ -322,6 +323,14 @@ class YandexMarketSimulator implements Simulator {
 					: chat.status);
 		chat.status = status;
 		return msg;
+	}
+
+	deleteMessage(chatId: number, messageId: number): void {
+		const index = this.state.messages.findIndex(
+			(m) => m.chatId === chatId && m.messageId === messageId,
+		);
+		if (index < 0) throw new Error(`deleteMessage: no message ${messageId} in chat ${chatId}`);
+		this.state.messages.splice(index, 1);
 	}
 
 	setChatStatus(chatId: number, status: ChatStatus): void {
@@ -594,6 +603,8 @@ class YandexMarketSimulator implements Simulator {
 		const headers: Record<string, string> = {
 			'Content-Type': reply.contentType ?? 'application/json; charset=utf-8',
 			'Content-Length': String(payload.length),
+			// Market's clock, as a real server's Date says it (the polling trigger relies on it).
+			Date: new Date(this.clock()).toUTCString(),
 			...rate,
 		};
 		record.status = reply.status;

@@ -135,6 +135,8 @@ export interface AddMessageInput {
 	/** Attachments; each becomes a payload entry served at /files/<id>. */
 	files?: { name: string; data?: Buffer | string; contentType?: string }[];
 	createdAt?: string;
+	/** An ID of one's own (e.g. lower than others already there: a message that shows up late). */
+	messageId?: number;
 	/**
 	 * Chat status afterwards. Default: CUSTOMER → WAITING_FOR_PARTNER,
 	 * PARTNER → WAITING_FOR_CUSTOMER, others leave it unchanged.
@@ -166,6 +168,8 @@ export interface Simulator {
 	addChat(input: AddChatInput): ChatRecord;
 	/** Appends a message to a chat (default: the buyer writes) and updates the chat. */
 	addMessage(chatId: number, input?: AddMessageInput): MessageRecord;
+	/** Removes a message, as if it were deleted. */
+	deleteMessage(chatId: number, messageId: number): void;
 	setChatStatus(chatId: number, status: ChatStatus): void;
 	/** A chat's messages, oldest first. */
 	messagesOf(chatId: number): MessageRecord[];
