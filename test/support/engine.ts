@@ -10,6 +10,7 @@ import {
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PackageDirectoryLoader,
+	PollContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import {
@@ -387,4 +388,96 @@ export async function credentialTestRequest(credentials: { apiKey: string; baseU
 	currentCredentials = { ...credentials };
 	const helper = new TestCredentialsHelper(credentialTypes, () => currentCredentials);
 	return await helper.authenticate(credentials, 'yandexMarketApi', options, workflow, node);
+}
+
+export const POLL_TRIGGER_TYPE = 'n8n-nodes-yandex-market.yandexMarketPollTrigger';
+
+/**
+ * A published workflow with the Polling Trigger, kept by n8n as n8n 2.41 keeps one without
+ * durable cursors: one Workflow object whose static data lives across polls, written to the
+ * "database" (`saved`) when a poll emits and on a graceful stop, and read back on a start.
+ */
+let harnessCounter = 0;
+
+export class PollHarness {
+	saved: IDataObject = {};
+	private workflow!: Workflow;
+	private counter = 0;
+	// Each harness is a workflow of its own: what the node keeps in memory is per workflow.
+	private readonly workflowId = `poll-test-${++harnessCounter}`;
+
+	constructor(
+		private readonly parameters: INodeParameters,
+		private readonly credentials: { apiKey: string; baseUrl: string },
+	) {}
+
+	async start(): Promise<this> {
+		await startEngine();
+		const node: INode = {
+			id: 'poll',
+			name: 'Yandex Market Polling Trigger',
+			type: POLL_TRIGGER_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: this.parameters,
+			credentials: { yandexMarketApi: { id: '1', name: 'Yandex Market account' } },
+		};
+		this.workflow = new Workflow({
+			id: this.workflowId,
+			name: 'poll test',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes: loaded!.nodeTypes,
+			staticData: JSON.parse(JSON.stringify(this.saved)),
+		});
+		return this;
+	}
+
+	/** n8n stopped: gracefully (static data saved) or killed (whatever was not saved is gone). */
+	async restart(graceful: boolean): Promise<this> {
+		if (graceful) this.save();
+		return await this.start();
+	}
+
+	private save() {
+		const data = this.workflow.staticData as IDataObject;
+		if (data.__dataChanged === true) {
+			const copy = JSON.parse(JSON.stringify(data)) as IDataObject;
+			delete copy.__dataChanged;
+			this.saved = copy;
+			data.__dataChanged = false;
+		}
+	}
+
+	/**
+	 * n8n dropped what the last poll kept, without a restart: what n8n 2.x with durable poll
+	 * cursors does with the activation's own poll, which it runs as a test.
+	 */
+	async dropUnsaved(): Promise<this> {
+		return await this.start();
+	}
+
+	/** One poll as n8n runs it; the emitted items (empty when it returned null). */
+	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[]> {
+		currentCredentials = { ...this.credentials };
+		const node = this.workflow.getNode('Yandex Market Polling Trigger')!;
+		const additionalData = buildAdditionalData(this.workflow, `poll-${++this.counter}`);
+		const context = new PollContext(this.workflow, node, additionalData, mode, 'activate');
+		const type = loaded!.nodeTypes.getByNameAndVersion(POLL_TRIGGER_TYPE, 1) as INodeType;
+		const result = await type.poll!.call(context);
+		if (result === null) return [];
+		if (mode !== 'manual') this.save();
+		return result[0].map((item) => item.json);
+	}
+
+	/** The cursor as the workflow holds it now. */
+	cursor(): IDataObject | undefined {
+		return (
+			this.workflow.getStaticData(
+				'node',
+				this.workflow.getNode('Yandex Market Polling Trigger')!,
+			) as IDataObject
+		).cursor as IDataObject | undefined;
+	}
 }

@@ -38,6 +38,26 @@ const eventOptions: INodePropertyOptions[] = EVENT_TYPES.map((type) => ({
 	description: NOTIFICATION_SPECS[type].description,
 })).sort((a, b) => a.name.localeCompare(b.name));
 
+/** Who may start the workflow; shared with the Polling Trigger. */
+export const sendersOption: INodeProperties = {
+	displayName: 'Senders',
+	name: 'senders',
+	type: 'multiOptions',
+	options: [
+		{ name: 'Buyer', value: 'CUSTOMER', description: 'The buyer (CUSTOMER)' },
+		{ name: 'Market', value: 'MARKET', description: 'Yandex Market (MARKET)' },
+		{
+			name: 'Store',
+			value: 'PARTNER',
+			description: "Your store, including this workflow's own replies (PARTNER)",
+		},
+		{ name: 'Support', value: 'SUPPORT', description: "Market's support (SUPPORT)" },
+	],
+	default: ['CUSTOMER'],
+	description:
+		"Chat Message Sent starts the workflow only for messages from these senders. Market notifies about the store's own messages too, so keep Store out of it when the workflow replies, or it will answer itself in a loop. Market's notification does not say who wrote, so the node reads the message to check, even with Fetch Details off.",
+};
+
 export const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -88,24 +108,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to start the workflow only once when Market delivers the same event more than once',
 			},
-			{
-				displayName: 'Senders',
-				name: 'senders',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Buyer', value: 'CUSTOMER', description: 'The buyer (CUSTOMER)' },
-					{ name: 'Market', value: 'MARKET', description: 'Yandex Market (MARKET)' },
-					{
-						name: 'Store',
-						value: 'PARTNER',
-						description: "Your store, including this workflow's own replies (PARTNER)",
-					},
-					{ name: 'Support', value: 'SUPPORT', description: "Market's support (SUPPORT)" },
-				],
-				default: ['CUSTOMER'],
-				description:
-					"Chat Message Sent starts the workflow only for messages from these senders. Market notifies about the store's own messages too, so keep Store out of it when the workflow replies, or it will answer itself in a loop. Market's notification does not say who wrote, so the node reads the message to check, even with Fetch Details off.",
-			},
+			sendersOption,
 			{
 				displayName: 'Verify Source IP',
 				name: 'verifySourceIp',

@@ -1,0 +1,46 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { businessIdLocator } from '../shared/descriptions';
+import { sendersOption } from '../trigger/descriptions';
+
+const STATUSES = [
+	{ name: 'Finished', value: 'FINISHED' },
+	{ name: 'New', value: 'NEW' },
+	{ name: 'Waiting for Arbiter', value: 'WAITING_FOR_ARBITER' },
+	{ name: 'Waiting for Buyer', value: 'WAITING_FOR_CUSTOMER' },
+	{ name: 'Waiting for Market', value: 'WAITING_FOR_MARKET' },
+	{ name: 'Waiting for Store', value: 'WAITING_FOR_PARTNER' },
+];
+
+export const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Needs no public URL: the node asks Market for new messages at the times set above (Poll Times). The first time the workflow is published it starts from that moment; later restarts go on where it stopped. With a public HTTPS address the Yandex Market Trigger gets messages at once and spends no requests.',
+		name: 'pollNotice',
+		type: 'notice',
+		default: '',
+	},
+	businessIdLocator,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add filter',
+		default: {},
+		options: [
+			{
+				...sendersOption,
+				description:
+					'Only messages from these senders start the workflow. Keep Store out of it when the workflow replies, or it will answer its own replies in a loop.',
+			},
+			{
+				displayName: 'Chat Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: STATUSES,
+				default: [],
+				description:
+					'Only messages in chats with these statuses (as the poll finds them) start the workflow. Empty: chats of every status.',
+			},
+		],
+	},
+];

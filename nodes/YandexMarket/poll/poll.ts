@@ -1,0 +1,297 @@
+/**
+ * One poll of the Yandex Market Polling Trigger, from the cursor to the items:
+ *   list chats, newest activity first, until one older than the cursor (getChats)
+ *   → read each chat that moved, from its remembered messages (getChatHistory)
+ *   → new messages from the chosen senders in chats of the chosen statuses become items.
+ * Every request goes through the shared transport (pacing, waits on 420, read retries, errors).
+ * The cursor moves only past what was read whole; see cursor.ts for the rules.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { LIMITS } from '../shared/constants';
+import { asNodeError } from '../shared/errors';
+import { inSequence, remember } from '../shared/pacing';
+import { marketRequest, type MarketResponse } from '../shared/transport';
+import { parseId } from '../shared/validate';
+import { DEFAULT_SENDERS, senderAllowed } from '../trigger/details';
+import {
+	advance,
+	isSettled,
+	markRead,
+	marketTime,
+	newMessages,
+	readCursor,
+	readFrom,
+	startAt,
+	type ListedChat,
+	type PollCursor,
+} from './cursor';
+
+/** How long a poll may take when n8n does not say (n8n polls at most once a minute). */
+export const DEFAULT_POLL_BUDGET_MS = 120_000;
+/** A spent hourly quota is waited out only this long inside a poll; the next poll goes on. */
+export const POLL_RATE_LIMIT_WAIT_MS = 30_000;
+/**
+ * Where each trigger's first activation started, in this n8n process. With n8n's durable poll
+ * cursors the activation's own poll is a test whose static data n8n does not keep; the first
+ * scheduled poll then goes on from here instead of starting afresh (and losing what came
+ * between).
+ */
+const firstActivations = new Map<string, PollCursor>();
+
+/** A manual test run looks for its sample in this many of the most recently active chats. */
+const SAMPLE_CHATS = 5;
+
+interface Chat extends ListedChat {
+	info: IDataObject;
+}
+
+interface Message {
+	messageId: number;
+	createdAt: number;
+	dto: IDataObject;
+}
+
+interface Options {
+	businessId: number;
+	senders: string[];
+	statuses: string[];
+	deadline: number;
+}
+
+function resultOf(body: IDataObject): IDataObject {
+	const result = body.result;
+	return typeof result === 'object' && result !== null ? (result as IDataObject) : {};
+}
+
+/** Market's clock when it answered (the `Date` header), else undefined. */
+function answeredAt(response: MarketResponse): number | undefined {
+	const date = marketTime(response.headers.date);
+	return Number.isFinite(date) ? date : undefined;
+}
+
+/**
+ * Chats whose activity is at or after `from`, newest first (all of the first page when
+ * `from` is undefined), and Market's time of the first answer.
+ */
+async function listChats(
+	this: IPollFunctions,
+	options: Options,
+	from: (at: number) => number,
+	firstPageOnly = false,
+): Promise<{ chats: Chat[]; at: number }> {
+	const chats: Chat[] = [];
+	let at: number | undefined;
+	let pageToken: string | undefined;
+	for (;;) {
+		const response = await marketRequest.call(this, {
+			operationId: 'getChats',
+			method: 'POST',
+			url: `/v2/businesses/${options.businessId}/chats`,
+			qs: { limit: LIMITS.chatsPageMax, ...(pageToken ? { pageToken } : {}) },
+			body: {},
+			businessId: options.businessId,
+			deadline: options.deadline,
+			maxRateLimitWaitMs: POLL_RATE_LIMIT_WAIT_MS,
+		});
+		const result = resultOf(response.body);
+		const page = ((result.chats as IDataObject[] | undefined) ?? []).map((info) => ({
+			chatId: Number(info.chatId),
+			updatedAt: marketTime(info.updatedAt),
+			info,
+		}));
+		// Without a Date from Market, its newest chat time stands in (that chat is read again).
+		at ??= answeredAt(response) ?? Math.max(0, ...page.map((c) => c.updatedAt).filter(isFinite));
+		const stop = from(at);
+		for (const chat of page) {
+			if (Number.isFinite(chat.updatedAt) && isSettled(chat, stop)) return { chats, at };
+			chats.push(chat);
+		}
+		pageToken = (result.paging as IDataObject | undefined)?.nextPageToken as string | undefined;
+		if (!pageToken || page.length === 0 || firstPageOnly) return { chats, at };
+	}
+}
+
+/** All of a chat's messages from `messageIdFrom` on (its whole history without it), oldest first. */
+async function readHistory(
+	this: IPollFunctions,
+	options: Options,
+	chatId: number,
+	messageIdFrom: number | undefined,
+): Promise<Message[]> {
+	const messages: Message[] = [];
+	let pageToken: string | undefined;
+	for (;;) {
+		const { body } = await marketRequest.call(this, {
+			operationId: 'getChatHistory',
+			method: 'POST',
+			url: `/v2/businesses/${options.businessId}/chats/history`,
+			qs: { chatId, limit: LIMITS.historyPageMax, ...(pageToken ? { pageToken } : {}) },
+			body: messageIdFrom ? { messageIdFrom } : {},
+			businessId: options.businessId,
+			deadline: options.deadline,
+			maxRateLimitWaitMs: POLL_RATE_LIMIT_WAIT_MS,
+		});
+		const result = resultOf(body);
+		for (const dto of (result.messages as IDataObject[] | undefined) ?? []) {
+			messages.push({
+				messageId: Number(dto.messageId),
+				createdAt: marketTime(dto.createdAt),
+				dto,
+			});
+		}
+		pageToken = (result.paging as IDataObject | undefined)?.nextPageToken as string | undefined;
+		if (!pageToken) return messages;
+	}
+}
+
+/** The item of one message: the webhook trigger's CHAT_MESSAGE_SENT with details, plus the chat. */
+function itemOf(businessId: number, chat: Chat, message: Message): INodeExecutionData {
+	const notification: IDataObject = {
+		notificationType: 'CHAT_MESSAGE_SENT',
+		chatId: chat.chatId,
+		messageId: String(message.messageId),
+		businessId,
+		sentAt: message.dto.createdAt,
+	};
+	const { chatId: _id, updatedAt: _u, ...chatInfo } = chat.info;
+	return {
+		json: {
+			...notification,
+			...message.dto,
+			notification,
+			businessId,
+			chatId: chat.chatId,
+			chat: chatInfo,
+		},
+	};
+}
+
+function wanted(options: Options, chat: Chat, message: Message): boolean {
+	if (!senderAllowed(message.dto.sender, options.senders)) return false;
+	return options.statuses.length === 0 || options.statuses.includes(String(chat.info.status));
+}
+
+function byTime(a: { json: IDataObject }, b: { json: IDataObject }): number {
+	return (
+		marketTime(a.json.createdAt) - marketTime(b.json.createdAt) ||
+		Number(a.json.messageId) - Number(b.json.messageId)
+	);
+}
+
+function readOptions(this: IPollFunctions, deadline: number): Options {
+	const node = this.getNode();
+	const businessId = parseId(
+		node,
+		0,
+		this.getNodeParameter('businessId', '', { extractValue: true }),
+		'Business',
+		'businessId',
+	);
+	const filters = this.getNodeParameter('filters', {}) as IDataObject;
+	return {
+		businessId,
+		senders: Array.isArray(filters.senders) ? (filters.senders as string[]) : [...DEFAULT_SENDERS],
+		statuses: Array.isArray(filters.statuses) ? (filters.statuses as string[]) : [],
+		deadline,
+	};
+}
+
+/** A manual test run: the latest wanted message of the most recently active chats. Touches no cursor. */
+async function sample(
+	this: IPollFunctions,
+	options: Options,
+): Promise<INodeExecutionData[] | null> {
+	const { chats } = await listChats.call(this, options, () => -Infinity, true);
+	let best: INodeExecutionData | undefined;
+	for (const chat of chats.slice(0, SAMPLE_CHATS)) {
+		const messages = await readHistory.call(this, options, chat.chatId, undefined);
+		const latest = messages.filter((m) => wanted(options, chat, m)).pop();
+		if (latest) {
+			const item = itemOf(options.businessId, chat, latest);
+			if (!best || byTime(best, item) < 0) best = item;
+		}
+	}
+	return best ? [best] : null;
+}
+
+function budgetOf(context: IPollFunctions): number {
+	const withBudget = context as { getPollBudgetMs?: () => number | undefined };
+	const budget =
+		typeof withBudget.getPollBudgetMs === 'function' ? withBudget.getPollBudgetMs() : undefined;
+	return typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
+}
+
+/** One poll; the items of new messages, or null. */
+export async function pollChats(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const node = this.getNode();
+	const options = readOptions.call(this, Date.now() + budgetOf(this));
+	if (this.getMode() === 'manual') {
+		const items = await sample.call(this, options);
+		return items ? [items] : null;
+	}
+
+	// Two polls of one trigger never overlap: the second starts from where the first ended.
+	const key = `poll|${this.getWorkflow().id ?? ''}|${node.id ?? node.name}`;
+	return await inSequence(key, async () => {
+		const staticData = this.getWorkflowStaticData('node');
+		const stored =
+			readCursor(staticData.cursor, options.businessId) ??
+			readCursor(firstActivations.get(key), options.businessId);
+
+		if (!stored) {
+			// First activation: remember the chats active right now; emit nothing from before it.
+			let started: PollCursor | undefined;
+			const { chats, at } = await listChats.call(this, options, (a) => {
+				started = startAt(options.businessId, a);
+				return started.from;
+			});
+			let cursor = started ?? startAt(options.businessId, at);
+			const items: INodeExecutionData[] = [];
+			for (const chat of chats) {
+				const messages = await readHistory.call(this, options, chat.chatId, undefined);
+				// Written after Market's answer to the listing: new, even at the first activation.
+				const floor = Math.floor(at / 1000) * 1000 + 1000;
+				for (const message of newMessages(cursor, chat.chatId, messages, floor)) {
+					if (wanted(options, chat, message)) items.push(itemOf(options.businessId, chat, message));
+				}
+				cursor = markRead(cursor, chat, messages);
+			}
+			staticData.cursor = advance(cursor, at);
+			remember(firstActivations, key, staticData.cursor as PollCursor, 1000);
+			return items.length > 0 ? [items.sort(byTime)] : null;
+		}
+
+		let cursor = stored;
+		const { chats, at } = await listChats.call(this, options, () => stored.from);
+		const items: INodeExecutionData[] = [];
+		let failure: unknown;
+		for (const chat of chats) {
+			let messages: Message[];
+			try {
+				messages = await readHistory.call(
+					this,
+					options,
+					chat.chatId,
+					readFrom(cursor, chat.chatId),
+				);
+			} catch (error) {
+				failure = error;
+				break;
+			}
+			for (const message of newMessages(cursor, chat.chatId, messages)) {
+				if (wanted(options, chat, message)) items.push(itemOf(options.businessId, chat, message));
+			}
+			cursor = markRead(cursor, chat, messages);
+		}
+		// A poll cut short keeps `from`: the chats it did not read are listed and read next time.
+		staticData.cursor = failure === undefined ? advance(cursor, at) : cursor;
+		if (failure !== undefined) {
+			const error = asNodeError(node, failure);
+			if (items.length === 0) throw error;
+			this.logger.warn(
+				`Yandex Market Polling Trigger "${node.name}": the poll stopped early (${error.message}); ${items.length} message(s) read whole are emitted, the rest comes with the next poll`,
+			);
+		}
+		return items.length > 0 ? [items.sort(byTime)] : null;
+	});
+}

@@ -1,0 +1,344 @@
+/**
+ * The Polling Trigger in n8n-core's PollContext against the simulator, with Market's clock
+ * in the test's hand: each buyer message is emitted once, across polls that repeat or
+ * overlap, restarts (graceful or not), chats that change during a poll, deleted messages and
+ * messages that show up late; the store's own messages never; and a quiet poll costs one
+ * request.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { FIXTURE_FACTS } from '../simulator/fixtures';
+import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
+import { byId, PollHarness } from '../support/engine';
+
+const BUSINESS = FIXTURE_FACTS.businesses.demo;
+let now = Date.parse('2026-12-01T09:00:00Z');
+const tick = (ms = 60_000) => (now += ms);
+let sim: Simulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ clock: () => now });
+});
+afterAll(async () => await sim.close());
+beforeEach(() => {
+	sim.reset();
+	tick(3_600_000);
+});
+
+function harness(filters: IDataObject = {}, businessId: number = BUSINESS) {
+	return new PollHarness(
+		{ businessId: byId(businessId), filters: filters as INodeParameters },
+		{ apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+	).start();
+}
+
+/** Chats of the business, newest activity first. */
+const chatsOf = (businessId: number = BUSINESS) =>
+	sim.state.chats
+		.filter((c) => c.businessId === businessId)
+		.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+
+const calls = () => sim.requests.map((r) => r.operationId);
+const texts = (items: Array<Record<string, unknown>>) => items.map((i) => i.message);
+
+describe('Yandex Market Polling Trigger', () => {
+	test('the first activation emits nothing old; the next poll emits each new buyer message once, in order, and none of the store', async () => {
+		const poll = await harness();
+		expect(await poll.poll()).toEqual([]);
+		const [a, b] = chatsOf();
+
+		tick(10_000);
+		sim.addMessage(a.chatId, { message: 'Где мой заказ?' });
+		tick(1_000);
+		sim.addMessage(b.chatId, { message: 'Есть размер M?' });
+		sim.addMessage(b.chatId, { sender: 'PARTNER', message: 'Да, есть' });
+		tick();
+		const items = await poll.poll();
+		expect(texts(items)).toEqual(['Где мой заказ?', 'Есть размер M?']);
+		const first = items[0] as Record<string, any>;
+		const message = sim.messagesOf(a.chatId).at(-1)!;
+		// The webhook trigger's CHAT_MESSAGE_SENT with details, and the chat.
+		expect(first).toMatchObject({
+			notificationType: 'CHAT_MESSAGE_SENT',
+			businessId: BUSINESS,
+			chatId: a.chatId,
+			messageId: message.messageId,
+			sender: 'CUSTOMER',
+			createdAt: message.createdAt,
+			notification: {
+				notificationType: 'CHAT_MESSAGE_SENT',
+				businessId: BUSINESS,
+				chatId: a.chatId,
+				messageId: String(message.messageId),
+				sentAt: message.createdAt,
+			},
+			chat: { status: 'WAITING_FOR_PARTNER', context: expect.any(Object) },
+		});
+
+		tick();
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test("with n8n's durable poll cursors the activation's poll keeps nothing; the first scheduled poll still goes on from the activation", async () => {
+		const poll = await harness();
+		expect(await poll.poll()).toEqual([]);
+		await poll.dropUnsaved();
+		expect(poll.cursor()).toBeUndefined();
+		const [a] = chatsOf();
+		tick();
+		sim.addMessage(a.chatId, { message: 'between activation and first poll' });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['between activation and first poll']);
+	});
+
+	test('a quiet poll is one getChats request; a poll after two chats moved reads just those two, from their last messages', async () => {
+		const poll = await harness();
+		await poll.poll();
+		const [a, b] = chatsOf();
+		tick();
+		sim.addMessage(a.chatId, { message: 'one' });
+		sim.addMessage(b.chatId, { message: 'two' });
+		tick();
+		await poll.poll();
+		tick();
+
+		sim.requests.length = 0;
+		expect(await poll.poll()).toEqual([]);
+		expect(calls()).toEqual(['getChats']);
+
+		sim.addMessage(a.chatId, { message: 'three' });
+		sim.addMessage(b.chatId, { message: 'four' });
+		tick();
+		sim.requests.length = 0;
+		expect(texts(await poll.poll())).toEqual(['three', 'four']);
+		expect(calls()).toEqual(['getChats', 'getChatHistory', 'getChatHistory']);
+		const froms = sim.requests
+			.slice(1)
+			.map((r) => (r.json as { messageIdFrom?: number }).messageIdFrom);
+		expect(froms.every((f) => typeof f === 'number')).toBe(true);
+		expect(sim.requests.slice(1).every((r) => r.query.limit === '100')).toBe(true);
+	});
+
+	test('restarts: messages before a graceful stop, and while n8n is down, come once after the start; a killed n8n repeats nothing it emitted', async () => {
+		let poll = await harness();
+		await poll.poll();
+		const [a, b, c] = chatsOf();
+
+		tick();
+		sim.addMessage(a.chatId, { message: 'while running' });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['while running']);
+
+		sim.addMessage(b.chatId, { message: 'just before the restart' });
+		poll = await poll.restart(true);
+		tick(5 * 60_000);
+		sim.addMessage(c.chatId, { message: 'while down' });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['just before the restart', 'while down']);
+
+		// Killed: the cursor of polls that emitted nothing is not saved; those that emitted were.
+		tick();
+		sim.addMessage(a.chatId, { sender: 'PARTNER', message: 'store reply' });
+		tick();
+		expect(await poll.poll()).toEqual([]);
+		sim.addMessage(a.chatId, { message: 'after the kill' });
+		poll = await poll.restart(false);
+		tick();
+		expect(texts(await poll.poll())).toEqual(['after the kill']);
+		tick();
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test('a poll that runs twice, or two that overlap, emit each message once', async () => {
+		const poll = await harness();
+		await poll.poll();
+		const chats = chatsOf().slice(0, 6);
+		tick();
+		for (const [i, chat] of chats.entries()) sim.addMessage(chat.chatId, { message: `m${i}` });
+		tick();
+		const [first, second] = await Promise.all([poll.poll(), poll.poll()]);
+		const third = await poll.poll();
+		expect(texts([...first, ...second, ...third]).sort()).toEqual(
+			['m0', 'm1', 'm2', 'm3', 'm4', 'm5'].sort(),
+		);
+	});
+
+	test('a message written during a poll, in the same second as Market answered, comes with the next poll, once', async () => {
+		const poll = await harness();
+		await poll.poll();
+		const [a] = chatsOf();
+		tick();
+		sim.addMessage(a.chatId, { message: 'earlier' });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['earlier']);
+		tick();
+		sim.addMessage(a.chatId, { message: 'before' });
+		// Right after Market answers the history read, same second: the chat's updatedAt stays.
+		let injected = false;
+		const original = sim.state.messages.length;
+		const stop = onAnswer('getChatHistory', () => {
+			if (injected) return;
+			injected = true;
+			sim.addMessage(a.chatId, { message: 'during' });
+		});
+		expect(texts(await poll.poll())).toEqual(['before']);
+		stop();
+		expect(injected).toBe(true);
+		expect(sim.state.messages.length).toBe(original + 1);
+		tick();
+		expect(texts(await poll.poll())).toEqual(['during']);
+		tick();
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test('a deleted message repeats nothing; a message that shows up late, with a lower ID, comes once', async () => {
+		const poll = await harness();
+		await poll.poll();
+		const [a] = chatsOf();
+		tick();
+		const m1 = sim.addMessage(a.chatId, { message: 'first', messageId: 990_001 });
+		const m3 = sim.addMessage(a.chatId, { message: 'third', messageId: 990_003 });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['first', 'third']);
+
+		sim.deleteMessage(a.chatId, m3.messageId);
+		tick();
+		sim.addMessage(a.chatId, { message: 'late', messageId: 990_002 });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['late']);
+		sim.deleteMessage(a.chatId, m1.messageId);
+		tick();
+		sim.addMessage(a.chatId, { message: 'after deletes', messageId: 990_004 });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['after deletes']);
+		tick();
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test('a chat the cursor let go of, or never saw, is read whole and gives only what is new', async () => {
+		const poll = await harness();
+		await poll.poll();
+		const fresh = sim.addChat({ businessId: BUSINESS });
+		sim.addMessage(fresh.chatId, { message: 'hello from a new chat' });
+		const long = FIXTURE_FACTS.longChat.chatId;
+		tick();
+		sim.addMessage(long, { message: 'long chat speaks' });
+		tick();
+		sim.requests.length = 0;
+		expect(texts(await poll.poll()).sort()).toEqual(['hello from a new chat', 'long chat speaks']);
+		// 120 old messages in the long chat: two pages of history, none of them emitted.
+		expect(calls().filter((c) => c === 'getChatHistory').length).toBeGreaterThanOrEqual(3);
+	});
+
+	test('senders and chat statuses: only what is chosen is emitted, and the rest is not emitted later either', async () => {
+		const poll = await harness({
+			senders: ['CUSTOMER', 'SUPPORT'],
+			statuses: ['WAITING_FOR_PARTNER'],
+		});
+		await poll.poll();
+		const [a, b] = chatsOf();
+		tick();
+		sim.addMessage(a.chatId, { message: 'buyer' });
+		sim.addMessage(a.chatId, {
+			sender: 'SUPPORT',
+			message: 'support',
+			status: 'WAITING_FOR_PARTNER',
+		});
+		sim.addMessage(a.chatId, {
+			sender: 'MARKET',
+			message: 'market',
+			status: 'WAITING_FOR_PARTNER',
+		});
+		sim.addMessage(b.chatId, { message: 'finished chat', status: 'FINISHED' });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['buyer', 'support']);
+		sim.setChatStatus(b.chatId, 'WAITING_FOR_PARTNER');
+		tick();
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test('Market failing: a 420 is waited out inside the poll; a history read that keeps failing emits what was read whole, and the rest comes next time, none twice', async () => {
+		const poll = await harness();
+		await poll.poll();
+		const [a, b, c] = chatsOf();
+		tick();
+		sim.addMessage(a.chatId, { message: 'A' });
+		tick(1000);
+		sim.addMessage(b.chatId, { message: 'B' });
+		tick(1000);
+		sim.addMessage(c.chatId, { message: 'C' });
+		tick();
+
+		// Parallel 420 once, then the second history read fails 4 times (its repeats used up).
+		sim.injectFault('getChats', { status: 420, remaining: 10, until: Date.now() + 3_600_000 }, 1);
+		sim.injectFault('getChatHistory', { status: 500, after: 1 }, 4);
+		const items = await poll.poll();
+		expect(texts(items)).toEqual(['C']);
+		tick();
+		expect(texts(await poll.poll()).sort()).toEqual(['A', 'B']);
+		tick();
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test('a poll that cannot list chats fails with a readable error, emits nothing and leaves the cursor', async () => {
+		const poll = await harness();
+		await poll.poll();
+		const before = JSON.stringify(poll.cursor());
+		const [a] = chatsOf();
+		tick();
+		sim.addMessage(a.chatId, { message: 'kept for later' });
+		tick();
+		sim.injectFault('getChats', { status: 500 }, 4);
+		await expect(poll.poll()).rejects.toThrow(/500|Market/);
+		expect(JSON.stringify(poll.cursor())).toBe(before);
+		expect(JSON.stringify(poll.cursor())).not.toContain(SIM_KEYS.communication);
+		tick();
+		expect(texts(await poll.poll())).toEqual(['kept for later']);
+	});
+
+	test('a manual test run shows the latest buyer message and leaves the cursor alone', async () => {
+		const poll = await harness();
+		const [a, b] = chatsOf();
+		sim.addMessage(b.chatId, { message: 'older buyer message' });
+		tick(1000);
+		sim.addMessage(a.chatId, { message: 'latest buyer message' });
+		sim.addMessage(a.chatId, { sender: 'PARTNER', message: 'store answer' });
+		const sample = await poll.poll('manual');
+		expect(texts(sample)).toEqual(['latest buyer message']);
+		expect(poll.cursor()).toBeUndefined();
+		// And a published workflow still starts from its own activation.
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test('another business in the parameter starts afresh from now', async () => {
+		const first = await harness();
+		await first.poll();
+		const second = FIXTURE_FACTS.businesses.second;
+		const other = new PollHarness(
+			{ businessId: byId(second), filters: {} },
+			{ apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+		);
+		other.saved = first.saved;
+		await other.start();
+		expect(await other.poll()).toEqual([]);
+		const [chat] = chatsOf(second);
+		tick();
+		sim.addMessage(chat.chatId, { message: 'second business' });
+		tick();
+		expect(texts(await other.poll())).toEqual(['second business']);
+	});
+});
+
+/** Runs `fn` right after the simulator answers `op` (until the returned stop is called). */
+function onAnswer(op: string, fn: () => void): () => void {
+	const opts = (
+		sim as unknown as { opts: { afterReply?: (r: { operationId: string | null }) => void } }
+	).opts;
+	const before = opts.afterReply;
+	opts.afterReply = (r) => {
+		before?.(r);
+		if (r.operationId === op) fn();
+	};
+	return () => {
+		opts.afterReply = before;
+	};
+}
