@@ -1,0 +1,241 @@
+/**
+ * The Yandex Market Polling Trigger in a real n8n: a published auto-reply workflow (poll
+ * trigger, every minute → Yandex Market node "We received your message") against the
+ * simulator, with buyer and store messages written before the first activation, while n8n
+ * runs, just before a restart and while n8n is down. Each buyer message must start the
+ * workflow exactly once; the store's own messages (the replies among them) never.
+ */
+import path from 'node:path';
+import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
+import {
+	CREDENTIAL_TYPE,
+	N8nInstance,
+	N8nRestSession,
+	ensureN8n,
+	loadWorkflow,
+	packPackage,
+	type N8nRuntime,
+} from './harness';
+
+const WORKFLOW = loadWorkflow('poll-auto-reply') as ReturnType<typeof loadWorkflow> & {
+	nodes: Array<{ name: string }>;
+};
+const TRIGGER = WORKFLOW.nodes[0].name;
+const SIM_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'E2e-Owner-Pass-1',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
+const BUSINESS = 1001;
+const REPLY = 'We received your message';
+/** n8n polls at most once a minute; a poll is awaited a little longer than that. */
+const POLL_WAIT_MS = 75_000;
+
+const log = (msg: string) => process.stderr.write(`[e2e poll] ${msg}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let runtime: N8nRuntime;
+let sim: Simulator;
+let n8n: N8nInstance;
+let rest: N8nRestSession;
+
+interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode: string;
+}
+
+async function executions(): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW.id }));
+	const response = await rest.request<{ data: { results: ExecutionSummary[] } }>(
+		'GET',
+		`/rest/executions?filter=${filter}&limit=100`,
+	);
+	if (response.status !== 200)
+		throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
+	return response.body.data.results;
+}
+
+async function waitFor<T>(
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	timeoutMs: number,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${n8n.logTail(40)}`);
+		await sleep(250);
+	}
+}
+
+/** The trigger's output items of one execution (run data is stored "flatted"). */
+async function emitted(executionId: string): Promise<Array<Record<string, any>>> {
+	const response = await rest.request<{ data: { data: string } }>(
+		'GET',
+		`/rest/executions/${executionId}`,
+	);
+	expect(response.status).toBe(200);
+	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
+		parse: (s: string) => any;
+	};
+	const data = flatted.parse(response.body.data.data);
+	return data.resultData.runData[TRIGGER][0].data.main[0].map((i: { json: unknown }) => i.json);
+}
+
+/** Every message the trigger has emitted so far, in execution order, once all have finished. */
+async function allEmitted(): Promise<Array<Record<string, any>>> {
+	const all = await waitFor(
+		'executions to finish',
+		async () => {
+			const list = await executions();
+			return list.every((e) => !['running', 'new', 'waiting'].includes(e.status))
+				? list
+				: undefined;
+		},
+		30_000,
+	);
+	const items: Array<Record<string, any>> = [];
+	for (const execution of [...all].reverse()) items.push(...(await emitted(execution.id)));
+	return items;
+}
+
+/** Waits until n8n has polled Market once more (a getChats request after now), and a moment. */
+async function nextPoll(): Promise<void> {
+	const seen = sim.requests.filter((r) => r.operationId === 'getChats').length;
+	await waitFor(
+		'a poll',
+		() =>
+			sim.requests.filter((r) => r.operationId === 'getChats').length > seen ? true : undefined,
+		POLL_WAIT_MS,
+	);
+	await sleep(4000);
+}
+
+const buyer = (chatId: number, text: string) => sim.addMessage(chatId, { message: text });
+const store = (chatId: number, text: string) =>
+	sim.addMessage(chatId, { sender: 'PARTNER', message: text });
+
+/** Opt-in in n8n 2.x: the poll's static data is committed with the execution it starts. */
+const DURABLE_CURSORS = {
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+};
+const N8N_1 = (process.env.N8N_E2E_VERSION ?? '2').startsWith('1.');
+
+function suite(label: string, env: Record<string, string>) {
+	beforeAll(async () => {
+		runtime = ensureN8n();
+		const pack = packPackage();
+		expect(pack.files).toContain('dist/nodes/YandexMarket/YandexMarketPollTrigger.node.js');
+		sim = await startSimulator();
+		n8n = await N8nInstance.create({
+			runtime,
+			env,
+			logLevel: 'debug',
+			removeOnDispose: !process.env.N8N_E2E_KEEP,
+		});
+		n8n.installPackage(pack);
+		await n8n.importCredentials([
+			{
+				...SIM_CREDENTIAL,
+				type: CREDENTIAL_TYPE,
+				data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+			},
+		]);
+		await n8n.importWorkflow(WORKFLOW);
+		await n8n.publishWorkflow(WORKFLOW.id);
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+		if (process.env.N8N_E2E_KEEP) log(`kept ${n8n?.userFolder} (log: ${n8n?.logFile})`);
+		await n8n?.dispose();
+	}, 60_000);
+
+	test(
+		'buyer messages around a restart start the workflow exactly once each; old ones and the store’s own never',
+		async () => {
+			const chats = sim.state.chats
+				.filter((c) => c.businessId === BUSINESS)
+				.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))
+				.slice(0, 6)
+				.map((c) => c.chatId);
+
+			// Before the first activation: old, never emitted.
+			buyer(chats[0], 'before activation');
+			store(chats[1], 'store, before activation');
+			await sleep(2500);
+			log(`n8n ready in ${((await n8n.start()) / 1000).toFixed(1)} s`);
+			await n8n.setupOwner(OWNER);
+			rest = new N8nRestSession(n8n.baseUrl);
+			await rest.login(OWNER.email, OWNER.password);
+			await waitFor(
+				'the first poll',
+				() => (sim.requests.some((r) => r.operationId === 'getChats') ? true : undefined),
+				30_000,
+			);
+			await sleep(3000);
+			expect(await executions()).toHaveLength(0);
+
+			// While n8n runs.
+			buyer(chats[2], 'while running');
+			store(chats[3], 'store, while running');
+			await nextPoll();
+			expect((await allEmitted()).map((i) => i.message)).toEqual(['while running']);
+
+			// Just before a restart, and while n8n is down.
+			buyer(chats[3], 'just before the restart');
+			await n8n.stop();
+			buyer(chats[4], 'while n8n is down');
+			store(chats[5], 'store, while n8n is down');
+			buyer(chats[2], 'while down, in a chat already answered');
+			await sleep(1500);
+			log(`n8n restarted in ${((await n8n.start()) / 1000).toFixed(1)} s`);
+			await rest.login(OWNER.email, OWNER.password);
+			await waitFor(
+				'the restart to be picked up',
+				async () => ((await allEmitted()).length >= 4 ? true : undefined),
+				POLL_WAIT_MS,
+			);
+
+			// One more scheduled poll: nothing is emitted again.
+			await nextPoll();
+			const items = await allEmitted();
+			const texts = items.map((i) => i.message).sort();
+			log(`emitted ${items.length} item(s) in ${(await executions()).length} execution(s)`);
+			expect(texts).toEqual(
+				[
+					'while running',
+					'just before the restart',
+					'while n8n is down',
+					'while down, in a chat already answered',
+				].sort(),
+			);
+			expect(items.every((i) => i.sender === 'CUSTOMER' && i.businessId === BUSINESS)).toBe(true);
+			expect(items[0]).toMatchObject({
+				notificationType: 'CHAT_MESSAGE_SENT',
+				notification: { notificationType: 'CHAT_MESSAGE_SENT', businessId: BUSINESS },
+			});
+			// Each buyer message was answered once; the replies themselves started nothing.
+			const replies = sim.state.sentMessages.map((m) => `${m.chatId} ${m.message}`).sort();
+			expect(replies).toEqual(
+				[chats[2], chats[3], chats[4], chats[2]].map((c) => `${c} ${REPLY}`).sort(),
+			);
+			const statuses = (await executions()).map((e) => e.status);
+			expect(statuses.every((s) => s === 'success')).toBe(true);
+			expect(sim.requests.every((r) => r.headers['api-key'] === SIM_KEYS.communication)).toBe(true);
+			expect(n8n.logText()).not.toContain(SIM_KEYS.communication);
+		},
+		10 * 60_000,
+	);
+}
+
+describe('default settings', () => suite('default settings', {}));
+if (!N8N_1) describe('durable poll cursors', () => suite('durable poll cursors', DURABLE_CURSORS));
