@@ -804,3 +804,93 @@ export function timed<T>(label: string, fn: () => T): T {
 	log(`${label}: ${seconds(Date.now() - started)}`);
 	return result;
 }
+
+/** The simulator credential and the owner every trigger suite sets up. */
+export const SIM_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
+export const E2E_OWNER = {
+	email: 'owner@example.com',
+	password: 'E2e-Owner-Pass-1',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
+
+/**
+ * A fresh n8n with the packed package, the simulator credential and `workflow` imported and
+ * published (not started yet).
+ */
+export async function publishedWorkflow(
+	runtime: N8nRuntime,
+	pack: PackedPackage,
+	workflow: Record<string, unknown> & { id: string },
+	credential: { apiKey: string; baseUrl: string },
+	env: Record<string, string> = {},
+): Promise<N8nInstance> {
+	const n8n = await N8nInstance.create({
+		runtime,
+		env,
+		logLevel: 'debug',
+		removeOnDispose: !process.env.N8N_E2E_KEEP,
+	});
+	n8n.installPackage(pack);
+	await n8n.importCredentials([{ ...SIM_CREDENTIAL, type: CREDENTIAL_TYPE, data: credential }]);
+	await n8n.importWorkflow(workflow);
+	await n8n.publishWorkflow(workflow.id);
+	return n8n;
+}
+
+export interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode: string;
+}
+
+/** A workflow's executions, newest first, from n8n's REST API. */
+export async function listExecutions(
+	rest: N8nRestSession,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const response = await rest.request<{ data: { results: ExecutionSummary[] } }>(
+		'GET',
+		`/rest/executions?filter=${filter}&limit=100`,
+	);
+	if (response.status !== 200)
+		throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
+	return response.body.data.results;
+}
+
+/** Polls `probe` until it gives a value; on timeout the error carries n8n's last log lines. */
+export async function waitUntil<T>(
+	n8n: N8nInstance,
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	timeoutMs = 15_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${n8n.logTail(40)}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+/** A node's output items (json) in one execution; n8n stores run data "flatted". */
+export async function executionItems(
+	rest: N8nRestSession,
+	runtime: N8nRuntime,
+	executionId: string,
+	nodeName: string,
+): Promise<Array<Record<string, any>>> {
+	const response = await rest.request<{ data: { data: string } }>(
+		'GET',
+		`/rest/executions/${executionId}`,
+	);
+	if (response.status !== 200)
+		throw new Error(`GET /rest/executions/${executionId}: ${response.status}`);
+	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
+		parse: (s: string) => any;
+	};
+	const data = flatted.parse(response.body.data.data);
+	return data.resultData.runData[nodeName][0].data.main[0].map((i: { json: unknown }) => i.json);
+}

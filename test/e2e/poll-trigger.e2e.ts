@@ -5,15 +5,18 @@
  * runs, just before a restart and while n8n is down. Each buyer message must start the
  * workflow exactly once; the store's own messages (the replies among them) never.
  */
-import path from 'node:path';
 import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
 import {
-	CREDENTIAL_TYPE,
-	N8nInstance,
+	E2E_OWNER as OWNER,
 	N8nRestSession,
 	ensureN8n,
+	executionItems,
+	listExecutions,
 	loadWorkflow,
 	packPackage,
+	publishedWorkflow,
+	waitUntil,
+	type N8nInstance,
 	type N8nRuntime,
 } from './harness';
 
@@ -21,13 +24,6 @@ const WORKFLOW = loadWorkflow('poll-auto-reply') as ReturnType<typeof loadWorkfl
 	nodes: Array<{ name: string }>;
 };
 const TRIGGER = WORKFLOW.nodes[0].name;
-const SIM_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
-const OWNER = {
-	email: 'owner@example.com',
-	password: 'E2e-Owner-Pass-1',
-	firstName: 'E2E',
-	lastName: 'Owner',
-};
 const BUSINESS = 1001;
 const REPLY = 'We received your message';
 /** n8n polls at most once a minute; a poll is awaited a little longer than that. */
@@ -41,50 +37,14 @@ let sim: Simulator;
 let n8n: N8nInstance;
 let rest: N8nRestSession;
 
-interface ExecutionSummary {
-	id: string;
-	status: string;
-	mode: string;
-}
-
-async function executions(): Promise<ExecutionSummary[]> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW.id }));
-	const response = await rest.request<{ data: { results: ExecutionSummary[] } }>(
-		'GET',
-		`/rest/executions?filter=${filter}&limit=100`,
-	);
-	if (response.status !== 200)
-		throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
-	return response.body.data.results;
-}
-
-async function waitFor<T>(
+const executions = async () => await listExecutions(rest, WORKFLOW.id);
+const waitFor = async <T>(
 	what: string,
 	probe: () => Promise<T | undefined> | T | undefined,
-	timeoutMs: number,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${n8n.logTail(40)}`);
-		await sleep(250);
-	}
-}
-
-/** The trigger's output items of one execution (run data is stored "flatted"). */
-async function emitted(executionId: string): Promise<Array<Record<string, any>>> {
-	const response = await rest.request<{ data: { data: string } }>(
-		'GET',
-		`/rest/executions/${executionId}`,
-	);
-	expect(response.status).toBe(200);
-	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
-		parse: (s: string) => any;
-	};
-	const data = flatted.parse(response.body.data.data);
-	return data.resultData.runData[TRIGGER][0].data.main[0].map((i: { json: unknown }) => i.json);
-}
+	ms: number,
+) => await waitUntil(n8n, what, probe, ms);
+const emitted = async (executionId: string) =>
+	await executionItems(rest, runtime, executionId, TRIGGER);
 
 /** Every message the trigger has emitted so far, in execution order, once all have finished. */
 async function allEmitted(): Promise<Array<Record<string, any>>> {
@@ -134,22 +94,13 @@ function suite(label: string, env: Record<string, string>) {
 		const pack = packPackage();
 		expect(pack.files).toContain('dist/nodes/YandexMarket/YandexMarketPollTrigger.node.js');
 		sim = await startSimulator();
-		n8n = await N8nInstance.create({
+		n8n = await publishedWorkflow(
 			runtime,
+			pack,
+			WORKFLOW,
+			{ apiKey: SIM_KEYS.communication, baseUrl: sim.url },
 			env,
-			logLevel: 'debug',
-			removeOnDispose: !process.env.N8N_E2E_KEEP,
-		});
-		n8n.installPackage(pack);
-		await n8n.importCredentials([
-			{
-				...SIM_CREDENTIAL,
-				type: CREDENTIAL_TYPE,
-				data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
-			},
-		]);
-		await n8n.importWorkflow(WORKFLOW);
-		await n8n.publishWorkflow(WORKFLOW.id);
+		);
 	}, 30 * 60_000);
 
 	afterAll(async () => {

@@ -12,8 +12,13 @@ import path from 'node:path';
 import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
 import { exchange, replyContract, specAvailable } from '../trigger/spec';
 import {
-	CREDENTIAL_TYPE,
-	N8nInstance,
+	E2E_OWNER as OWNER,
+	executionItems,
+	listExecutions,
+	publishedWorkflow,
+	waitUntil,
+	type ExecutionSummary,
+	type N8nInstance,
 	N8nRestSession,
 	PACKAGE_NAME,
 	REPO_ROOT,
@@ -34,13 +39,6 @@ const WORKFLOW = loadWorkflow('trigger-auto-reply') as ReturnType<typeof loadWor
 };
 const TRIGGER_TYPE = `${PACKAGE_NAME}.yandexMarketTrigger`;
 const WEBHOOK_ID = WORKFLOW.nodes.find((n) => n.type === TRIGGER_TYPE)!.webhookId!;
-const SIM_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
-const OWNER = {
-	email: 'owner@example.com',
-	password: 'E2e-Owner-Pass-1',
-	firstName: 'E2E',
-	lastName: 'Owner',
-};
 const BUSINESS = 1001;
 const MARKET_IP = '5.45.207.10';
 const FOREIGN_IP = '203.0.113.7';
@@ -103,36 +101,12 @@ function expectSpecAnswer(answer: Answer, request: unknown = { notificationType:
 	}
 }
 
-interface ExecutionSummary {
-	id: string;
-	status: string;
-	mode: string;
-}
-
-async function executions(): Promise<ExecutionSummary[]> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW.id }));
-	const response = await rest.request<{ data: { results: ExecutionSummary[] } }>(
-		'GET',
-		`/rest/executions?filter=${filter}&limit=100`,
-	);
-	if (response.status !== 200)
-		throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
-	return response.body.data.results;
-}
-
-async function waitFor<T>(
+const executions = async () => await listExecutions(rest, WORKFLOW.id);
+const waitFor = async <T>(
 	what: string,
 	probe: () => Promise<T | undefined> | T | undefined,
 	timeoutMs = 15_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${n8n.logTail(40)}`);
-		await sleep(100);
-	}
-}
+) => await waitUntil(n8n, what, probe, timeoutMs);
 
 /** Waits until `count` executions exist and none is running; returns the new ones. */
 async function executionsAfter(before: number, count: number): Promise<ExecutionSummary[]> {
@@ -147,19 +121,9 @@ async function executionsAfter(before: number, count: number): Promise<Execution
 	});
 }
 
-/** The trigger node's output item in one execution (run data is stored "flatted"). */
+/** The trigger node's output item in one execution. */
 async function triggerOutput(executionId: string): Promise<Record<string, any>> {
-	const response = await rest.request<{ data: { data: string } }>(
-		'GET',
-		`/rest/executions/${executionId}`,
-	);
-	expect(response.status).toBe(200);
-	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
-		parse: (s: string) => any;
-	};
-	const data = flatted.parse(response.body.data.data);
-	const runs = data.resultData.runData[WORKFLOW.nodes[0].name];
-	return runs[0].data.main[0][0].json;
+	return (await executionItems(rest, runtime, executionId, WORKFLOW.nodes[0].name))[0];
 }
 
 function buyerMessage(chatId: number, text: string) {
@@ -183,21 +147,10 @@ beforeAll(async () => {
 	const pack = packPackage();
 	expect(pack.files).toContain('dist/nodes/YandexMarket/YandexMarketTrigger.node.js');
 	sim = await startSimulator();
-	n8n = await N8nInstance.create({
-		runtime,
-		logLevel: 'debug',
-		removeOnDispose: !process.env.N8N_E2E_KEEP,
+	n8n = await publishedWorkflow(runtime, pack, WORKFLOW, {
+		apiKey: SIM_KEYS.communication,
+		baseUrl: sim.url,
 	});
-	n8n.installPackage(pack);
-	await n8n.importCredentials([
-		{
-			...SIM_CREDENTIAL,
-			type: CREDENTIAL_TYPE,
-			data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
-		},
-	]);
-	await n8n.importWorkflow(WORKFLOW);
-	await n8n.publishWorkflow(WORKFLOW.id);
 	log(`n8n ready in ${((await n8n.start()) / 1000).toFixed(1)} s`);
 	expect((await n8n.env()).N8N_PROXY_HOPS).toBe('1');
 	await n8n.setupOwner(OWNER);

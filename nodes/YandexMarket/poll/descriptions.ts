@@ -1,15 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { businessIdLocator } from '../shared/descriptions';
+import { businessIdLocator, chatStatusOptions } from '../shared/descriptions';
 import { sendersOption } from '../trigger/descriptions';
-
-const STATUSES = [
-	{ name: 'Finished', value: 'FINISHED' },
-	{ name: 'New', value: 'NEW' },
-	{ name: 'Waiting for Arbiter', value: 'WAITING_FOR_ARBITER' },
-	{ name: 'Waiting for Buyer', value: 'WAITING_FOR_CUSTOMER' },
-	{ name: 'Waiting for Market', value: 'WAITING_FOR_MARKET' },
-	{ name: 'Waiting for Store', value: 'WAITING_FOR_PARTNER' },
-];
 
 export const properties: INodeProperties[] = [
 	{
@@ -36,7 +27,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Chat Statuses',
 				name: 'statuses',
 				type: 'multiOptions',
-				options: STATUSES,
+				options: chatStatusOptions,
 				default: [],
 				description:
 					'Only messages in chats with these statuses (as the poll finds them) start the workflow. Empty: chats of every status.',

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_S } from './constants';
 
 /** The editor's check of an ID typed "By ID"; the node checks again at run time (expressions). */
@@ -101,3 +101,13 @@ export const maxRateLimitWait: INodeProperties = {
 	description:
 		"When Market's hourly limit for a method is used up, the node waits up to this long for it to reset and then goes on; past it the item fails and nothing is sent. 0 fails at once. Short waits for Market's 4-requests-at-a-time limit are always made.",
 };
+
+/** ChatStatusType, as both Chat → Get Many and the Polling Trigger filter by it. */
+export const chatStatusOptions: INodePropertyOptions[] = [
+	{ name: 'Finished', value: 'FINISHED' },
+	{ name: 'New', value: 'NEW' },
+	{ name: 'Waiting for Arbiter', value: 'WAITING_FOR_ARBITER' },
+	{ name: 'Waiting for Customer', value: 'WAITING_FOR_CUSTOMER' },
+	{ name: 'Waiting for Market', value: 'WAITING_FOR_MARKET' },
+	{ name: 'Waiting for Partner (Your Answer)', value: 'WAITING_FOR_PARTNER' },
+];

@@ -1,7 +1,7 @@
 /** Chat → Get Many: Market's getChats (POST /v2/businesses/{businessId}/chats). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
-import { returnAllAndLimit } from '../../shared/descriptions';
+import { chatStatusOptions, returnAllAndLimit } from '../../shared/descriptions';
 import { marketOperation } from '../../shared/run';
 import { parseIdList } from '../../shared/validate';
 
@@ -103,14 +103,7 @@ export const chatGetAllDescription: INodeProperties[] = [
 				name: 'statuses',
 				type: 'multiOptions',
 				default: [],
-				options: [
-					{ name: 'Finished', value: 'FINISHED' },
-					{ name: 'New', value: 'NEW' },
-					{ name: 'Waiting for Arbiter', value: 'WAITING_FOR_ARBITER' },
-					{ name: 'Waiting for Customer', value: 'WAITING_FOR_CUSTOMER' },
-					{ name: 'Waiting for Market', value: 'WAITING_FOR_MARKET' },
-					{ name: 'Waiting for Partner (Your Answer)', value: 'WAITING_FOR_PARTNER' },
-				],
+				options: chatStatusOptions,
 				routing: { send: { type: 'body', property: 'statuses' } },
 			},
 		],
