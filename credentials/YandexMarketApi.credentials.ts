@@ -29,6 +29,15 @@ export class YandexMarketApi implements ICredentialType {
 				'Seller cabinet → Settings → API and modules → Create API key. Give it the "Communication with customers" (communication) scope, or full access.',
 		},
 		{
+			displayName: 'OAuth Token for Files',
+			name: 'fileToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Optional. Only for Download Attachments, when the links of buyers' files refuse to download without it: a Yandex OAuth token (oauth.yandex.ru) with access to the Market Partner API. It is sent only to Yandex hosts, and only after a link refused without it.",
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

@@ -146,6 +146,8 @@ export interface FileRecord {
 	name: string;
 	contentType: string;
 	data: Buffer;
+	/** Default 'open': the link alone downloads it. */
+	access?: import('./types').FileAccess;
 }
 
 export interface Fixtures {
@@ -170,6 +172,9 @@ export const SIM_KEYS = {
 	/** PRICING only (no chat scope); business 1001 only. */
 	noChatScope: 'ACMA:sim-pricing-key:0004',
 } as const;
+
+/** The OAuth token the simulator's file server accepts for files with access 'oauth'. */
+export const SIM_FILE_TOKEN = 'y0_sim-oauth-files-token';
 
 const DEMO = 1001;
 const SECOND = 1002;

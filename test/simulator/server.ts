@@ -34,6 +34,7 @@ import type {
 	AddChatInput,
 	AddMessageInput,
 	FaultSpec,
+	FileAccess,
 	OperationId,
 	RecordedRequest,
 	SimState,
@@ -54,6 +55,7 @@ import {
 } from './validation';
 
 import {
+	SIM_FILE_TOKEN,
 	cloneFixtures,
 	createFixtures,
 	formatMsk,
@@ -65,7 +67,7 @@ import {
 	type MessageRecord,
 } from './fixtures';
 
-export { SIM_KEYS, FIXTURE_FACTS, createFixtures, formatMsk } from './fixtures';
+export { SIM_KEYS, SIM_FILE_TOKEN, FIXTURE_FACTS, createFixtures, formatMsk } from './fixtures';
 export type * from './fixtures';
 export type * from './types';
 export { OPERATIONS, MAX_FILE_BYTES, MAX_MESSAGE_LENGTH, type OperationSpec } from './operations';
@@ -121,6 +123,7 @@ function emptyState(): SimState {
 		sentFiles: [],
 		createdChats: [],
 		downloads: [],
+		fileRequests: [],
 	};
 }
 
@@ -196,7 +199,7 @@ class YandexMarketSimulator implements Simulator {
 		const f = cloneFixtures(this.fixtures);
 		// Fixture attachment URLs are relative to the simulator.
 		for (const m of f.messages) {
-			for (const p of m.payload ?? []) if (p.url.startsWith('/')) p.url = this.url + p.url;
+			for (const p of m.payload ?? []) if (p.url.startsWith('/')) p.url = this.fileBase() + p.url;
 		}
 		Object.assign(this.state, emptyState(), f);
 		this.quotaOverrides = { ...(this.opts.quotas ?? {}) };
@@ -306,7 +309,7 @@ class YandexMarketSimulator implements Simulator {
 				const data = Buffer.isBuffer(f.data)
 					? f.data
 					: Buffer.from(f.data ?? `attachment ${f.name}`, 'utf8');
-				return this.storeFile(f.name, f.contentType ?? 'application/octet-stream', data);
+				return this.storeFile(f.name, f.contentType ?? 'application/octet-stream', data, f.access);
 			});
 		}
 		if (input.message !== undefined || !msg.payload)
@@ -345,10 +348,21 @@ class YandexMarketSimulator implements Simulator {
 			.sort((a, b) => a.messageId - b.messageId);
 	}
 
-	storeFile(name: string, contentType: string, data: Buffer) {
-		const file: FileRecord = { id: `f-${this.nextFileId++}`, name, contentType, data };
+	storeFile(name: string, contentType: string, data: Buffer, access?: FileAccess) {
+		const file: FileRecord = { id: `f-${this.nextFileId++}`, name, contentType, data, access };
 		this.state.files.push(file);
-		return { name, size: data.length, url: `${this.url}/files/${file.id}` };
+		return { name, size: data.length, url: `${this.fileBase()}/files/${file.id}` };
+	}
+
+	/** Where attachment links point: the API's own origin, or `fileHost` on the same port. */
+	private fileBase(): string {
+		return this.opts.fileHost ? `http://${this.opts.fileHost}:${this.port}` : this.url;
+	}
+
+	deleteFile(url: string): void {
+		const id = decodeURIComponent(new URL(url).pathname.slice('/files/'.length));
+		const at = this.state.files.findIndex((f) => f.id === id);
+		if (at >= 0) this.state.files.splice(at, 1);
 	}
 
 	// ----- rate limits -----------------------------------------------------
@@ -620,25 +634,52 @@ class YandexMarketSimulator implements Simulator {
 	}
 
 	/**
-	 * Attachment downloads (payload URLs). Like Market's file links these need
-	 * no Api-Key and are not API methods: not recorded, not rate limited.
+	 * Attachment downloads (payload URLs). Not API methods: not in `requests`, not rate
+	 * limited. A file's `access` says what its link wants: nothing ('open', the default),
+	 * a valid Api-Key, or `Authorization: OAuth <fileOAuthToken>`; otherwise 401.
 	 */
-	private serveFile(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
+	private async serveFile(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		path: string,
+	): Promise<void> {
 		req.resume();
+		const headers: Record<string, string> = {};
+		for (const [k, v] of Object.entries(req.headers)) {
+			if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+		}
 		const id = decodeURIComponent(path.slice('/files/'.length).split('/')[0]);
 		const file = this.state.files.find((f) => f.id === id);
-		if (!file) {
-			const body = Buffer.from(JSON.stringify(errorBody('NOT_FOUND', `File ${id} not found`)));
-			res.writeHead(404, {
-				'Content-Type': 'application/json; charset=utf-8',
-				'Content-Length': body.length,
-			});
+		const answer = (status: number, type: string, body: Buffer) => {
+			this.state.fileRequests.push({ fileId: id, headers, status });
+			res.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length });
 			res.end(body);
-			return;
+		};
+		if (this.opts.fileLatencyMs) await sleep(this.opts.fileLatencyMs);
+		const json = 'application/json; charset=utf-8';
+		if (!file) {
+			return answer(
+				404,
+				json,
+				Buffer.from(JSON.stringify(errorBody('NOT_FOUND', `File ${id} not found`))),
+			);
+		}
+		const access = file.access ?? 'open';
+		const token = this.opts.fileOAuthToken ?? SIM_FILE_TOKEN;
+		const allowed =
+			access === 'open' ||
+			(access === 'apiKey' &&
+				this.state.apiKeys.some((k) => k.key === (headers['api-key'] ?? '').trim())) ||
+			(access === 'oauth' && headers.authorization === `OAuth ${token}`);
+		if (!allowed) {
+			return answer(
+				401,
+				json,
+				Buffer.from(JSON.stringify(errorBody('UNAUTHORIZED', 'Unauthorized'))),
+			);
 		}
 		this.state.downloads.push(file.id);
-		res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.data.length });
-		res.end(file.data);
+		answer(200, file.contentType, file.data);
 	}
 
 	private dispatch(ctx: Ctx): Reply {

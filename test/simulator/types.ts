@@ -45,6 +45,26 @@ export interface SimulatorOptions {
 	clock?: () => number;
 	/** Called after each answer is sent (benchmarks use it to shape quota windows). */
 	afterReply?: (record: RecordedRequest) => void;
+	/**
+	 * Host name in attachment URLs (default: the one it listens on). `localhost` puts the
+	 * files on another origin than the API, as Market's file server is.
+	 */
+	fileHost?: string;
+	/** The OAuth token that files with access 'oauth' accept. Default SIM_FILE_TOKEN. */
+	fileOAuthToken?: string;
+	/** Delay in ms before a file download is answered. Default 0. */
+	fileLatencyMs?: number;
+}
+
+/** Who may download an attachment: anyone with the link, a valid Api-Key, or an OAuth token. */
+export type FileAccess = 'open' | 'apiKey' | 'oauth';
+
+/** One request for an attachment (not an API call). */
+export interface FileRequest {
+	fileId: string;
+	/** Lower-cased names. */
+	headers: Record<string, string>;
+	status: number;
 }
 
 export interface RecordedRequest {
@@ -110,6 +130,8 @@ export interface SimState extends Fixtures {
 	 * Those downloads are not API calls, so they are not in `requests`.
 	 */
 	downloads: string[];
+	/** Every attachment request, answered or refused, with its headers. */
+	fileRequests: FileRequest[];
 }
 
 export interface AddChatInput {
@@ -133,7 +155,7 @@ export interface AddMessageInput {
 	sender?: SenderType;
 	message?: string;
 	/** Attachments; each becomes a payload entry served at /files/<id>. */
-	files?: { name: string; data?: Buffer | string; contentType?: string }[];
+	files?: { name: string; data?: Buffer | string; contentType?: string; access?: FileAccess }[];
 	createdAt?: string;
 	/** An ID of one's own (e.g. lower than others already there: a message that shows up late). */
 	messageId?: number;
@@ -168,6 +190,8 @@ export interface Simulator {
 	addChat(input: AddChatInput): ChatRecord;
 	/** Appends a message to a chat (default: the buyer writes) and updates the chat. */
 	addMessage(chatId: number, input?: AddMessageInput): MessageRecord;
+	/** Removes an attachment file: its link then answers 404. */
+	deleteFile(url: string): void;
 	/** Removes a message, as if it were deleted. */
 	deleteMessage(chatId: number, messageId: number): void;
 	setChatStatus(chatId: number, status: ChatStatus): void;

@@ -21,6 +21,7 @@ import {
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
 	type ICredentialType,
+	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -309,6 +310,11 @@ function buildAdditionalData(workflow: Workflow, executionId: string) {
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+/** The bytes of a binary the node output, wherever n8n's binary data mode keeps them. */
+export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
 /** Runs Input → Yandex Market once, in n8n's engine, and returns the node's output. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	await startEngine();
@@ -458,8 +464,13 @@ export class PollHarness {
 		return await this.start();
 	}
 
-	/** One poll as n8n runs it; the emitted items (empty when it returned null). */
+	/** One poll as n8n runs it; the emitted items' JSON (empty when it returned null). */
 	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[]> {
+		return (await this.pollItems(mode)).map((item) => item.json);
+	}
+
+	/** One poll as n8n runs it; the emitted items, binary included. */
+	async pollItems(mode: 'trigger' | 'manual' = 'trigger'): Promise<INodeExecutionData[]> {
 		currentCredentials = { ...this.credentials };
 		const node = this.workflow.getNode('Yandex Market Polling Trigger')!;
 		const additionalData = buildAdditionalData(this.workflow, `poll-${++this.counter}`);
@@ -468,7 +479,7 @@ export class PollHarness {
 		const result = await type.poll!.call(context);
 		if (result === null) return [];
 		if (mode !== 'manual') this.save();
-		return result[0].map((item) => item.json);
+		return result[0];
 	}
 
 	/** The cursor as the workflow holds it now. */

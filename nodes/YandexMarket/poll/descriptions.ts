@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { attachmentOptions } from '../shared/attachments';
 import { businessIdLocator, chatStatusOptions } from '../shared/descriptions';
 import { sendersOption } from '../trigger/descriptions';
 
@@ -33,5 +34,13 @@ export const properties: INodeProperties[] = [
 					'Only messages in chats with these statuses (as the poll finds them) start the workflow. Empty: chats of every status.',
 			},
 		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: attachmentOptions,
 	},
 ];

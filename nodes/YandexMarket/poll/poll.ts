@@ -7,6 +7,7 @@
  * The cursor moves only past what was read whole; see cursor.ts for the rules.
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { attachmentsFor } from '../shared/attachments';
 import { LIMITS } from '../shared/constants';
 import { asNodeError } from '../shared/errors';
 import { inSequence, remember } from '../shared/pacing';
@@ -221,10 +222,21 @@ function budgetOf(context: IPollFunctions): number {
 	return typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
 }
 
-/** One poll; the items of new messages, or null. */
+/** One poll; the items of new messages (with their files, if the options ask), or null. */
 export async function pollChats(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	const node = this.getNode();
 	const options = readOptions.call(this, Date.now() + budgetOf(this));
+	const found = await pollOnce.call(this, options);
+	if (!found) return null;
+	// After the cursor moved: a file that cannot be fetched keeps its link and repeats nothing.
+	const extra = this.getNodeParameter('options', {}) as IDataObject;
+	return [await attachmentsFor.call(this, found[0], extra, options.deadline)];
+}
+
+async function pollOnce(
+	this: IPollFunctions,
+	options: Options,
+): Promise<INodeExecutionData[][] | null> {
+	const node = this.getNode();
 	if (this.getMode() === 'manual') {
 		const items = await sample.call(this, options);
 		return items ? [items] : null;

@@ -10,6 +10,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { createHash } from 'crypto';
+import { attachmentSettings, withAttachments } from './attachments';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_S, type MarketMethod } from './constants';
 import { asNodeError, isOutcomeUnknown } from './errors';
 import { remember } from './pacing';
@@ -43,6 +44,8 @@ export interface OperationSpec {
 	 * execution are not sent again; their earlier output is returned instead.
 	 */
 	sendsOnce?: boolean;
+	/** For reads of messages: the Options collection offers Download Attachments (attachments.ts). */
+	attachments?: boolean;
 	/** Shapes Market's answer into the items the node outputs. */
 	output: (
 		this: IExecuteSingleFunctions,
@@ -137,6 +140,9 @@ function runOperation(spec: OperationSpec) {
 					: undefined,
 			};
 			await spec.prepare?.call(this, request);
+			const files = spec.attachments
+				? attachmentSettings(node, this.getNodeParameter('options', {}) as IDataObject, itemIndex)
+				: undefined;
 
 			deliveryKey = spec.sendsOnce ? deliveryKeyOf(this, request) : undefined;
 			const earlier = deliveryKey ? deliveries.get(deliveryKey) : undefined;
@@ -150,10 +156,16 @@ function runOperation(spec: OperationSpec) {
 						: (await marketRequest.call(this, request)).body;
 			if (deliveryKey) remember(deliveries, deliveryKey, true, MAX_DELIVERIES);
 			const shaped = spec.output.call(this, body, request);
-			return (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
+			const items = (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
 			}));
+			return files
+				? await withAttachments.call(this, items, {
+						...files,
+						base: options as IHttpRequestOptions,
+					})
+				: items;
 		} catch (error) {
 			if (deliveryKey && isOutcomeUnknown(error))
 				remember(deliveries, deliveryKey, error, MAX_DELIVERIES);

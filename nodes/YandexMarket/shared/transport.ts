@@ -121,7 +121,7 @@ function trimBase(url: unknown): string {
 const baseUrls = new Map<string, Promise<string>>();
 
 /** The credential's Base URL; within an execution it is read from the credential once. */
-async function resolveBaseUrl(context: MarketContext): Promise<string> {
+export async function resolveBaseUrl(context: MarketContext): Promise<string> {
 	const withId = context as { getExecutionId?: () => string | undefined };
 	const executionId =
 		typeof withId.getExecutionId === 'function' ? withId.getExecutionId() : undefined;

@@ -1,4 +1,5 @@
 import type { INodeProperties, INodePropertyOptions, IWebhookDescription } from 'n8n-workflow';
+import { attachmentOptions } from '../shared/attachments';
 import { EVENT_TYPES, NOTIFICATION_SPECS } from './notifications';
 import { MARKET_RANGES } from './sourceIp';
 
@@ -84,6 +85,10 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				...attachmentOptions[0],
+				description: `${attachmentOptions[0].description} Needs Fetch Details on. The downloads must fit in the 10 s Market waits for an answer; a file that does not keeps its link.`,
+			},
+			{
 				displayName: 'Extra Allowed IPs',
 				name: 'extraAllowedIps',
 				type: 'string',
@@ -108,6 +113,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to start the workflow only once when Market delivers the same event more than once',
 			},
+			attachmentOptions[1],
 			sendersOption,
 			{
 				displayName: 'Verify Source IP',

@@ -15,8 +15,17 @@ import { marketRequest } from '../shared/transport';
  */
 export const DETAILS_TIMEOUT_MS = 5000;
 
-/** The budget in use (tests shorten it). */
-export const timing = { detailsTimeoutMs: DETAILS_TIMEOUT_MS };
+/**
+ * Download Attachments stops starting downloads this long after the notification came, so
+ * that the answer still reaches Market within its 10 s; a file not fetched by then keeps its link.
+ */
+export const ATTACHMENTS_BUDGET_MS = 8000;
+
+/** The budgets in use (tests shorten them). */
+export const timing = {
+	detailsTimeoutMs: DETAILS_TIMEOUT_MS,
+	attachmentsBudgetMs: ATTACHMENTS_BUDGET_MS,
+};
 
 /** ChatMessageSenderType. */
 export const SENDERS = ['CUSTOMER', 'PARTNER', 'MARKET', 'SUPPORT'] as const;

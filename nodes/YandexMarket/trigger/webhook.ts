@@ -5,7 +5,13 @@
  *   → start the workflow, answer 200.
  * Only the last step starts the workflow; every other step answers and starts nothing.
  */
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { attachmentsFor } from '../shared/attachments';
 import {
 	DEFAULT_SENDERS,
 	timing,
@@ -53,7 +59,8 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 	const startedAt = new Date();
 	if (this.getWebhookName() === 'setup') return { webhookResponse: setupInfo() };
 
-	const options = readOptions(this.getNodeParameter('options', {}) as IDataObject);
+	const rawOptions = this.getNodeParameter('options', {}) as IDataObject;
+	const options = readOptions(rawOptions);
 	const node = this.getNode();
 
 	if (options.verifySourceIp) {
@@ -157,5 +164,15 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 	const json: IDataObject = { ...notification, ...details, notification };
 	if (notification.businessId !== undefined) json.businessId = notification.businessId;
 	if (notification.chatId !== undefined) json.chatId = notification.chatId;
-	return { workflowData: [[{ json }]], webhookResponse: okReply(startedAt) };
+	let items: INodeExecutionData[] = [{ json }];
+	if (type === 'CHAT_MESSAGE_SENT' && options.fetchDetails) {
+		// A file that cannot be fetched in time keeps its link; the event still starts the workflow.
+		items = await attachmentsFor.call(
+			this,
+			items,
+			rawOptions,
+			startedAt.getTime() + timing.attachmentsBudgetMs,
+		);
+	}
+	return { workflowData: [items], webhookResponse: okReply(startedAt) };
 }

@@ -1,5 +1,6 @@
 /** Chat → Get History: Market's getChatHistory (POST /v2/businesses/{businessId}/chats/history). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { attachmentOptions } from '../../shared/attachments';
 import { LIMITS } from '../../shared/constants';
 import { returnAllAndLimit } from '../../shared/descriptions';
 import { marketOperation } from '../../shared/run';
@@ -17,6 +18,7 @@ export const chatGetHistoryOperation = marketOperation(
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/history' },
 	{
 		operationId: 'getChatHistory',
+		attachments: true,
 		queryIds: { chatId: 'Chat ID' },
 		pages: {
 			pageSize: LIMITS.historyPageMax,
@@ -60,6 +62,7 @@ export const chatGetHistoryDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
+			...attachmentOptions,
 			{
 				displayName: 'Starting Message ID',
 				name: 'messageIdFrom',

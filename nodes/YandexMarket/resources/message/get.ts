@@ -1,5 +1,6 @@
 /** Message → Get: Market's getChatMessage (GET /v2/businesses/{businessId}/chats/message). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { attachmentOptions } from '../../shared/attachments';
 import { marketOperation } from '../../shared/run';
 
 const show = { resource: ['message'], operation: ['get'] };
@@ -14,6 +15,7 @@ export const messageGetOperation = marketOperation(
 	{ method: 'GET', url: '/v2/businesses/{businessId}/chats/message' },
 	{
 		operationId: 'getChatMessage',
+		attachments: true,
 		queryIds: { chatId: 'Chat ID', messageId: 'Message ID' },
 		output: (body, request) => ({
 			chatId: request.qs.chatId,
@@ -33,5 +35,14 @@ export const messageGetDescription: INodeProperties[] = [
 		placeholder: 'e.g. 1234',
 		displayOptions: { show },
 		description: 'The messageId, as Get History or the trigger give it',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: attachmentOptions,
 	},
 ];
