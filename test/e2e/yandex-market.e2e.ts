@@ -36,7 +36,13 @@ const OWNER = {
 	lastName: 'Owner',
 };
 const DEMO_BUSINESS = FIXTURE_FACTS.businesses.demo;
-const WORKFLOWS = ['reply-waiting', 'send-file', 'other-operations', 'bad-key'] as const;
+const WORKFLOWS = [
+	'reply-waiting',
+	'send-file',
+	'forward-file',
+	'other-operations',
+	'bad-key',
+] as const;
 
 const timings: Array<[string, number]> = [];
 const note = (label: string, ms: number) => {
@@ -381,6 +387,37 @@ describe('workflows run with `n8n execute`', () => {
 			mimeType: 'image/png',
 			fileSize: expectedBytes.length,
 		});
+	});
+
+	test("forward-file: a buyer's photo, downloaded by Get History, reaches another chat byte for byte; a file that is gone says so", async () => {
+		const photo = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 13 + 5) & 0xff));
+		for (const chatId of [7701, 7702]) sim.addChat({ businessId: DEMO_BUSINESS, chatId });
+		const msg = sim.addMessage(7701, {
+			message: 'Вот фото коробки',
+			files: [
+				{ name: 'коробка.jpg', data: photo, contentType: 'image/jpeg' },
+				{ name: 'gone.png', data: 'x', contentType: 'image/png' },
+			],
+		});
+		sim.deleteFile(msg.payload![1].url);
+
+		const result = await execute('ymE2eForwardFile01');
+		expect({ ok: result.ok, output: result.ok ? '' : explain(result) }).toEqual({
+			ok: true,
+			output: '',
+		});
+		const [read] = nodeOutput(result.run!, "Buyer's messages");
+		expect(read.json.payload).toEqual([
+			{ ...msg.payload![0], binaryProperty: 'attachment_0' },
+			{ ...msg.payload![1], downloadError: 'Not downloaded: the link answered 404' },
+		]);
+		expect(sim.state.sentFiles).toHaveLength(1);
+		expect(sim.state.sentFiles[0]).toMatchObject({
+			chatId: 7702,
+			filename: 'коробка.jpg',
+			size: photo.length,
+		});
+		expect(Buffer.compare(sim.state.sentFiles[0].data, photo)).toBe(0);
 	});
 
 	test('other-operations: create a chat, get it, get one message (the rest of the operations)', async () => {
