@@ -618,3 +618,58 @@ export function contractOrSkip(specDir: string = SPEC_DIR): Contract | null {
 	}
 	return null;
 }
+
+/** One operation as a spec's openapi.yaml lists it. */
+export interface SpecOperation {
+	/** Upper case: GET, POST… */
+	method: string;
+	/** The path template as the spec writes it, e.g. /v2/businesses/{businessId}/chats. */
+	path: string;
+	operationId?: string;
+	tags: string[];
+	/** Absolute path of the file the path item lives in (refs in `def` resolve against it). */
+	file: string;
+	def: Obj;
+}
+
+/** Read access to a spec folder, for inventories of what it offers (see coverage.ts). */
+export interface SpecReader {
+	readonly dir: string;
+	readonly rootFile: string;
+	operations(): SpecOperation[];
+	/** Follows `$ref`s of `node`, found in `file` (absolute), to the object they point to. */
+	deref(node: unknown, file: string): { node: Obj; file: string };
+}
+
+/** Opens a spec folder (one that holds openapi.yaml); a folder argument lets tests read a modified copy. */
+export function readSpec(specDir: string = SPEC_DIR): SpecReader {
+	const dir = path.resolve(specDir);
+	const rootFile = path.join(dir, 'openapi.yaml');
+	if (!fs.existsSync(rootFile)) throw new Error(`OpenAPI spec not found: ${rootFile}`);
+	const loader = new SpecLoader(dir);
+	return {
+		dir,
+		rootFile,
+		deref: (node, file) => loader.deref(node as Json, file),
+		operations() {
+			const root = loader.load(rootFile) as Obj;
+			const out: SpecOperation[] = [];
+			for (const [template, raw] of Object.entries((root.paths ?? {}) as Obj)) {
+				const { node: item, file } = loader.deref(raw as Json, rootFile);
+				for (const method of HTTP_METHODS) {
+					const def = item[method];
+					if (!isObj(def)) continue;
+					out.push({
+						method: method.toUpperCase(),
+						path: template,
+						operationId: typeof def.operationId === 'string' ? def.operationId : undefined,
+						tags: Array.isArray(def.tags) ? def.tags.map(String) : [],
+						file,
+						def,
+					});
+				}
+			}
+			return out;
+		},
+	};
+}
