@@ -8,6 +8,8 @@
  *
  * Run with `npm run test:e2e`.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { FIXTURE_FACTS, SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
 import {
 	CREDENTIAL_TYPE,
@@ -239,6 +241,36 @@ describe('the package in n8n', () => {
 		expect(
 			response.body.data.results.find((r) => String(r.value) === String(DEMO_BUSINESS))?.name,
 		).toContain('Demo Store');
+	});
+
+	test("the editor gets each operation's output schema from the package before a run", async () => {
+		// The files of dist/nodes/YandexMarket/__schema__/v<version>/<resource>/<operation>.json.
+		const schemas = pack.files
+			.map((file) =>
+				/^dist\/nodes\/YandexMarket\/__schema__\/v([\d.]+)\/(\w+)\/(\w+)\.json$/.exec(file),
+			)
+			.filter((m): m is RegExpExecArray => m !== null);
+		expect(schemas.map(([, , resource, operation]) => `${resource}/${operation}`).sort()).toEqual([
+			'chat/create',
+			'chat/get',
+			'chat/getAll',
+			'chat/getHistory',
+			'message/get',
+			'message/send',
+			'message/sendFile',
+		]);
+		for (const [file, version, resource, operation] of schemas) {
+			// The URL the editor's schema preview asks for (padded version, e.g. 1.0.0).
+			const response = await fetch(
+				`${n8n.baseUrl}/schemas/${NODE_TYPE}/${version}/${resource}/${operation}.json`,
+			);
+			expect([file, response.status]).toEqual([file, 200]);
+			expect(await response.json()).toEqual(
+				JSON.parse(readFileSync(path.join(__dirname, '../..', file), 'utf8')),
+			);
+		}
+		const missing = await fetch(`${n8n.baseUrl}/schemas/${NODE_TYPE}/1.0.0/chat/nothing.json`);
+		expect(missing.status).toBe(404);
 	});
 });
 
