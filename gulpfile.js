@@ -3,8 +3,6 @@
 const path = require('path');
 const { task, src, dest, parallel } = require('gulp');
 
-task('build:icons', copyIcons);
-task('build:schemas', copySchemas);
 task('build:assets', parallel(copyIcons, copySchemas));
 
 // One icon, light and dark, in icons/: nodes and the credential point to it from dist/.
