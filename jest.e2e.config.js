@@ -9,6 +9,8 @@ module.exports = {
 	rootDir: __dirname,
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
+	// The queue-mode suite starts its own cluster: `npm run test:e2e:queue` (jest.e2e.queue.config.js).
+	testPathIgnorePatterns: ['/node_modules/', '/queue\\.e2e\\.ts$'],
 	transform: {
 		'^.+\\.ts$': [
 			'ts-jest',

@@ -557,13 +557,26 @@ export class N8nInstance {
 		}
 	}
 
-	/** Starts `n8n start` and waits for /healthz/readiness. Resolves with the milliseconds it took. */
-	async start(options: { timeoutMs?: number } = {}): Promise<number> {
+	/**
+	 * Starts `n8n start` (or, in queue mode, `n8n webhook` / `n8n worker`) and waits until it is
+	 * ready: /healthz/readiness (and, for `start`, the editor's settings) on `readinessBase`,
+	 * the instance's own URL unless given (a worker answers on its health-check port).
+	 * Resolves with the milliseconds it took.
+	 */
+	async start(
+		options: {
+			timeoutMs?: number;
+			command?: 'start' | 'webhook' | 'worker';
+			readinessBase?: string;
+		} = {},
+	): Promise<number> {
 		if (this.server) throw new Error('n8n is already running');
+		const command = options.command ?? 'start';
+		const readinessBase = options.readinessBase ?? this.baseUrl;
 		const env = await this.env();
 		const started = Date.now();
-		this.appendLog(`\n===== $ n8n start (port ${this.port})\n`);
-		const child = spawn(this.runtime.node, [this.runtime.n8nBin, 'start'], {
+		this.appendLog(`\n===== $ n8n ${command} (port ${this.port})\n`);
+		const child = spawn(this.runtime.node, [this.runtime.n8nBin, command], {
 			cwd: this.userFolder,
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -576,7 +589,7 @@ export class N8nInstance {
 		this.serverExit = new Promise((resolve) => {
 			child.on('exit', (code, signal) => {
 				exited = { code, signal };
-				this.appendLog(`\n===== n8n start exited (rc ${code}, signal ${signal})\n`);
+				this.appendLog(`\n===== n8n ${command} exited (rc ${code}, signal ${signal})\n`);
 				resolve();
 			});
 		});
@@ -585,7 +598,7 @@ export class N8nInstance {
 			if (exited) {
 				this.server = undefined;
 				throw new Error(
-					`n8n start exited (rc ${exited.code}, ${exited.signal}) before it was ready:\n${this.logTail()}`,
+					`n8n ${command} exited (rc ${exited.code}, ${exited.signal}) before it was ready:\n${this.logTail()}`,
 				);
 			}
 			if (Date.now() > deadline) {
@@ -597,9 +610,10 @@ export class N8nInstance {
 			try {
 				// Readiness is about the database; n8n 1.x answers it before its REST
 				// routes exist, so wait for the editor's settings too.
-				const ready = await fetch(`${this.baseUrl}/healthz/readiness`, {
+				const ready = await fetch(`${readinessBase}/healthz/readiness`, {
 					signal: AbortSignal.timeout(2000),
 				});
+				if (ready.ok && command !== 'start') break;
 				if (ready.ok) {
 					const settings = await fetch(`${this.baseUrl}/rest/settings`, {
 						signal: AbortSignal.timeout(2000),
@@ -612,7 +626,7 @@ export class N8nInstance {
 			await sleep(250);
 		}
 		const ms = Date.now() - started;
-		log(`n8n ${this.runtime.version} ready on ${this.baseUrl} in ${seconds(ms)}`);
+		log(`n8n ${this.runtime.version} ${command} ready on ${readinessBase} in ${seconds(ms)}`);
 		return ms;
 	}
 
