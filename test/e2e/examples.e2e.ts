@@ -35,6 +35,7 @@ import {
 	REPO_ROOT,
 	SIM_CREDENTIAL,
 	ensureN8n,
+	fetchExecution,
 	listExecutions,
 	packPackage,
 	waitUntil,
@@ -319,22 +320,11 @@ interface Run {
 const finished = (status: string) => !['new', 'running', 'waiting'].includes(status);
 
 async function fetchRun(executionId: string): Promise<Run> {
-	const response = await rest.request<{ data: { status: string; mode: string; data: string } }>(
-		'GET',
-		`/rest/executions/${executionId}`,
-	);
-	if (response.status !== 200)
-		throw new Error(`GET /rest/executions/${executionId}: ${response.status}`);
-	const { status, mode, data: stored } = response.body.data;
-	// A run still going may have no data stored yet.
-	if (!finished(status) || !stored)
+	const { status, mode, data } = await fetchExecution(rest, runtime, executionId);
+	// A run still going may have no data stored yet; n8n 1.x may list a run as finished a
+	// moment before its data is written.
+	if (!finished(status) || !data?.resultData)
 		return { status: finished(status) ? 'running' : status, mode, runData: {} };
-	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
-		parse: (s: string) => any;
-	};
-	const data = flatted.parse(stored);
-	// n8n 1.x may list a run as finished a moment before its data is written.
-	if (!data?.resultData) return { status: 'running', mode, runData: {} };
 	return { status, mode, error: data.resultData.error, runData: data.resultData.runData };
 }
 

@@ -889,22 +889,37 @@ export async function waitUntil<T>(
 	}
 }
 
-/** A node's output items (json) in one execution; n8n stores run data "flatted". */
+/** n8n stores an execution's run data "flatted"; parsed with n8n's own copy of the library. */
+export function parseRunData(runtime: N8nRuntime, stored: string): any {
+	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
+		parse: (s: string) => any;
+	};
+	return flatted.parse(stored);
+}
+
+/** One execution from n8n's REST API: its status, mode and run data (undefined until stored). */
+export async function fetchExecution(
+	rest: N8nRestSession,
+	runtime: N8nRuntime,
+	executionId: string,
+): Promise<{ status: string; mode: string; data?: any }> {
+	const response = await rest.request<{ data: { status: string; mode: string; data: string } }>(
+		'GET',
+		`/rest/executions/${executionId}`,
+	);
+	if (response.status !== 200)
+		throw new Error(`GET /rest/executions/${executionId}: ${response.status}`);
+	const { status, mode, data: stored } = response.body.data;
+	return { status, mode, data: stored ? parseRunData(runtime, stored) : undefined };
+}
+
+/** A node's output items (json) in one execution. */
 export async function executionItems(
 	rest: N8nRestSession,
 	runtime: N8nRuntime,
 	executionId: string,
 	nodeName: string,
 ): Promise<Array<Record<string, any>>> {
-	const response = await rest.request<{ data: { data: string } }>(
-		'GET',
-		`/rest/executions/${executionId}`,
-	);
-	if (response.status !== 200)
-		throw new Error(`GET /rest/executions/${executionId}: ${response.status}`);
-	const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
-		parse: (s: string) => any;
-	};
-	const data = flatted.parse(response.body.data.data);
+	const { data } = await fetchExecution(rest, runtime, executionId);
 	return data.resultData.runData[nodeName][0].data.main[0].map((i: { json: unknown }) => i.json);
 }

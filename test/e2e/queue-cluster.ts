@@ -18,6 +18,7 @@ import {
 	REPO_ROOT,
 	SIM_CREDENTIAL,
 	freePort,
+	parseRunData,
 	type N8nRuntime,
 	type PackedPackage,
 } from './harness';
@@ -378,11 +379,7 @@ export class QueueCluster {
 		const [[text] = []] = this.postgres.query(
 			`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
 		);
-		if (text === undefined) return undefined;
-		const flatted = require(path.join(runtime.dir, 'node_modules', 'flatted')) as {
-			parse: (s: string) => any;
-		};
-		return flatted.parse(text);
+		return text === undefined ? undefined : parseRunData(runtime, text);
 	}
 
 	/** Every process's log, for a failure message. */
