@@ -45,6 +45,15 @@ export class YandexMarketApi implements ICredentialType {
 			description:
 				"Leave as is for Yandex Market. Change it only to go through a proxy or to try workflows against the package's Market simulator.",
 		},
+		{
+			displayName: 'Parallel Requests per n8n Process',
+			name: 'parallelRequests',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 4 },
+			default: 4,
+			description:
+				'Market answers at most 4 requests at a time per business, counted over all n8n processes that call it. 4 is right for a single n8n. In queue mode, split the 4 among the n8n processes that call Market (webhook processes and workers): e.g. 2 webhook processes + 1 worker → 1.',
+		},
 	];
 
 	// n8n adds the key to every request itself, so it never passes through node code or output.

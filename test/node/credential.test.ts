@@ -41,6 +41,32 @@ describe('Yandex Market API credential', () => {
 	});
 });
 
+describe('Yandex Market API credential fields', () => {
+	it('offer Parallel Requests per n8n Process after Base URL: a number from 1 to 4, 4 unless set', async () => {
+		const { startEngine } = await import('../support/engine');
+		const { credentialTypes } = await startEngine();
+		const { properties } = credentialTypes.yandexMarketApi;
+		expect(properties.map((p) => p.name)).toEqual([
+			'apiKey',
+			'fileToken',
+			'baseUrl',
+			'parallelRequests',
+		]);
+		const field = properties.find((p) => p.name === 'parallelRequests')!;
+		expect(field).toEqual(
+			expect.objectContaining({
+				displayName: 'Parallel Requests per n8n Process',
+				type: 'number',
+				default: 4,
+				typeOptions: { minValue: 1, maxValue: 4 },
+			}),
+		);
+		// What a seller in queue mode needs to pick the number.
+		expect(field.description).toMatch(/queue mode/);
+		expect(field.description).toMatch(/single n8n/);
+	});
+});
+
 describe('Yandex Market node description', () => {
 	it('names each operation on the canvas by its action', async () => {
 		const { startEngine } = await import('../support/engine');

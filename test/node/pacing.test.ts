@@ -9,7 +9,91 @@ import {
 	rateLimitOf,
 	resetPacing,
 	spentWindow,
+	withSlot,
 } from '../../nodes/YandexMarket/shared/pacing';
+
+/** Requests through a business's gate that finish when the test says so. */
+function gate(business: string) {
+	const running = new Set<string>();
+	const finishers = new Map<string, () => void>();
+	const finished: string[] = [];
+	let peak = 0;
+	const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+	return {
+		running,
+		finished,
+		get peak() {
+			return peak;
+		},
+		start(name: string, size: number) {
+			return withSlot(business, size, async () => {
+				running.add(name);
+				peak = Math.max(peak, running.size);
+				await new Promise<void>((resolve) => finishers.set(name, resolve));
+				running.delete(name);
+				finished.push(name);
+			});
+		},
+		async finish(name: string) {
+			finishers.get(name)!();
+			await settled();
+		},
+		settled,
+	};
+}
+
+describe('the in-flight gate of a business', () => {
+	it('admits as many at a time as the size it is given', async () => {
+		const g = gate('resize-a|1');
+		const all = ['a', 'b', 'c'].map((name) => g.start(name, 2));
+		await g.settled();
+		expect([...g.running]).toEqual(['a', 'b']);
+		await g.finish('a');
+		expect([...g.running]).toEqual(['b', 'c']);
+		await g.finish('b');
+		await g.finish('c');
+		await Promise.all(all);
+		expect(g.peak).toBe(2);
+	});
+
+	it('shrunk while busy: holders finish, nobody new gets in until fewer than the new size hold it', async () => {
+		const g = gate('resize-b|1');
+		const all = ['a', 'b', 'c', 'd'].map((name) => g.start(name, 4));
+		await g.settled();
+		expect(g.running.size).toBe(4);
+		// The credential now says 2: these wait although the gate was made for 4.
+		all.push(...['e', 'f', 'g'].map((name) => g.start(name, 2)));
+		await g.settled();
+		expect(g.running.size).toBe(4);
+		await g.finish('a');
+		expect([...g.running]).toEqual(['b', 'c', 'd']);
+		await g.finish('b');
+		expect([...g.running]).toEqual(['c', 'd']);
+		await g.finish('c');
+		expect([...g.running]).toEqual(['d', 'e']);
+		await g.finish('d');
+		expect([...g.running]).toEqual(['e', 'f']);
+		await g.finish('e');
+		await g.finish('f');
+		await g.finish('g');
+		await Promise.all(all);
+		expect(g.finished).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+	});
+
+	it('grown while busy: waiters get in at once, in the order they came, up to the new size', async () => {
+		const g = gate('resize-c|1');
+		const all = ['a', 'b', 'c', 'd', 'e'].map((name) => g.start(name, 1));
+		await g.settled();
+		expect([...g.running]).toEqual(['a']);
+		all.push(g.start('f', 3));
+		await g.settled();
+		expect([...g.running]).toEqual(['a', 'b', 'c']);
+		for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await g.finish(name);
+		await Promise.all(all);
+		expect(g.finished).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+		expect(g.peak).toBe(3);
+	});
+});
 
 describe('pause', () => {
 	it('ends at once, saying so, when the execution is cancelled during a long wait', async () => {

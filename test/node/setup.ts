@@ -5,6 +5,7 @@
 import fs from 'fs';
 import { contractAvailable, loadContract, SPEC_DIR, type Contract } from '../contract/openapi';
 import { startSimulator, SIM_KEYS, type Simulator } from '../simulator/server';
+import type { SimulatorOptions } from '../simulator/types';
 import { byId, runNode, type RunOptions, type RunResult } from '../support/engine';
 
 export { byId, SIM_KEYS };
@@ -13,10 +14,10 @@ let contract: Contract | undefined;
 let skipNoted = false;
 let checked = 0;
 
-export function useSimulator(): { sim: () => Simulator } {
+export function useSimulator(options?: SimulatorOptions): { sim: () => Simulator } {
 	let sim: Simulator;
 	beforeAll(async () => {
-		sim = await startSimulator();
+		sim = await startSimulator(options);
 		if (contractAvailable()) contract ??= loadContract();
 		else if (process.env.CI) throw new Error(`CI needs the OpenAPI contract at ${SPEC_DIR}`);
 		else if (!skipNoted) {

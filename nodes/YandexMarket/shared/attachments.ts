@@ -27,7 +27,7 @@ import type {
 import { CREDENTIAL_TYPE } from './constants';
 import { failureInWords } from './errors';
 import { backoff, pause } from './pacing';
-import { resolveBaseUrl } from './transport';
+import { resolveConnection } from './transport';
 import { invalidParameter } from './validate';
 
 export type FileContext =
@@ -101,7 +101,7 @@ interface Access {
 }
 
 async function accessOf(context: FileContext): Promise<Access> {
-	const base = new URL(await resolveBaseUrl(context));
+	const base = new URL((await resolveConnection(context)).baseUrl);
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const token = typeof credentials.fileToken === 'string' ? credentials.fileToken.trim() : '';
 	return { apiOrigin: base.origin, apiHost: base.hostname, fileToken: token };

@@ -1,23 +1,34 @@
 /**
  * What this n8n process knows of Market's limits, shared by every execution, node and
  * trigger in it: the limits are Market's, per business, not per node.
- * - a gate of 4 requests in flight per business (Market refuses a 5th with 420);
+ * - a gate of requests in flight per business: Market refuses a 5th with 420, counted over
+ *   all of the seller's tools, so each process keeps to its share (the credential's
+ *   Parallel Requests per n8n Process);
  * - per business and method, until when the hourly quota is known to be spent, learnt
  *   from `X-RateLimit-Resource-Remaining: 0`, so that no request is sent into that window.
  */
 import { sleep, type IDataObject } from 'n8n-workflow';
-import { LIMITS } from './constants';
 
-/** A FIFO counting semaphore: at most `size` holders at once. */
+/**
+ * A FIFO counting semaphore: at most `size` holders at once. The size can change while
+ * requests hold or wait for it (the credential was edited): holders beyond a smaller size
+ * finish, and nobody is let in until fewer than the new size hold it; a larger size lets
+ * waiters in at once.
+ */
 class Slots {
 	private active = 0;
 
 	private readonly waiting: Array<() => void> = [];
 
-	constructor(private readonly size: number) {}
+	constructor(private size: number) {}
+
+	resize(size: number): void {
+		this.size = size;
+		this.admit();
+	}
 
 	async acquire(): Promise<void> {
-		if (this.active < this.size) {
+		if (this.active < this.size && this.waiting.length === 0) {
 			this.active++;
 			return;
 		}
@@ -25,9 +36,15 @@ class Slots {
 	}
 
 	release(): void {
-		const next = this.waiting.shift();
-		if (next) next();
-		else this.active--;
+		this.active--;
+		this.admit();
+	}
+
+	private admit(): void {
+		while (this.active < this.size && this.waiting.length > 0) {
+			this.active++;
+			this.waiting.shift()!();
+		}
 	}
 }
 
@@ -35,13 +52,17 @@ const gates = new Map<string, Slots>();
 const sequences = new Map<string, Promise<unknown>>();
 const spentUntil = new Map<string, number>();
 
-/** Runs `task` holding one of the business's in-flight slots. */
-export async function withSlot<T>(business: string, task: () => Promise<T>): Promise<T> {
+/** Runs `task` holding one of the business's in-flight slots, at most `size` of them at once. */
+export async function withSlot<T>(
+	business: string,
+	size: number,
+	task: () => Promise<T>,
+): Promise<T> {
 	let slots = gates.get(business);
 	if (!slots) {
-		slots = new Slots(LIMITS.parallelPerBusiness);
+		slots = new Slots(size);
 		gates.set(business, slots);
-	}
+	} else slots.resize(size);
 	await slots.acquire();
 	try {
 		return await task();

@@ -30,6 +30,7 @@ import {
 	DEFAULT_MAX_RATE_LIMIT_WAIT_S,
 	INTEGRATION_HEADER,
 	INTEGRATION_NAME,
+	LIMITS,
 	MARKET_METHODS,
 	type MarketMethod,
 } from './constants';
@@ -117,23 +118,41 @@ function trimBase(url: unknown): string {
 		.replace(/\/+$/, '');
 }
 
-// The credential's Base URL by execution and node: read once, not for every item.
-const baseUrls = new Map<string, Promise<string>>();
+/** What the credential says about reaching Market. */
+export interface Connection {
+	baseUrl: string;
+	/** Requests this process may have in flight per business (its share of Market's 4). */
+	parallel: number;
+}
 
-/** The credential's Base URL; within an execution it is read from the credential once. */
-export async function resolveBaseUrl(context: MarketContext): Promise<string> {
+/** The credential's Parallel Requests per n8n Process, a whole number from 1 to Market's 4. */
+function parallelShare(value: unknown): number {
+	const max = LIMITS.parallelPerBusiness;
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isFinite(number)) return max;
+	return Math.min(max, Math.max(1, Math.floor(number)));
+}
+
+// The credential's connection settings by execution and node: read once, not for every item.
+const connections = new Map<string, Promise<Connection>>();
+
+/** The credential's Base URL and parallel share; within an execution read from the credential once. */
+export async function resolveConnection(context: MarketContext): Promise<Connection> {
 	const withId = context as { getExecutionId?: () => string | undefined };
 	const executionId =
 		typeof withId.getExecutionId === 'function' ? withId.getExecutionId() : undefined;
 	const key = `${executionId}|${context.getNode().id}`;
-	let url = executionId ? baseUrls.get(key) : undefined;
-	if (!url) {
-		url = context.getCredentials(CREDENTIAL_TYPE).then((c) => trimBase(c.baseUrl));
+	let connection = executionId ? connections.get(key) : undefined;
+	if (!connection) {
+		connection = context.getCredentials(CREDENTIAL_TYPE).then((c) => ({
+			baseUrl: trimBase(c.baseUrl),
+			parallel: parallelShare(c.parallelRequests),
+		}));
 		// A failed read is not kept: the next item asks again and reports its own error.
-		url.catch(() => baseUrls.delete(key));
-		if (executionId) remember(baseUrls, key, url, 100);
+		connection.catch(() => connections.delete(key));
+		if (executionId) remember(connections, key, connection, 100);
 	}
-	return await url;
+	return await connection;
 }
 
 function cancelSignal(context: MarketContext): AbortSignal | undefined {
@@ -203,7 +222,7 @@ export async function marketRequest(
 	const node = this.getNode();
 	const method = request.operationId;
 	const repeatable = !(MARKET_METHODS[method] as { sends?: boolean }).sends;
-	const baseURL = await resolveBaseUrl(this);
+	const { baseUrl: baseURL, parallel } = await resolveConnection(this);
 	const options = buildOptions(request, baseURL);
 	const signal = cancelSignal(this);
 	const send: Sender =
@@ -253,7 +272,7 @@ export async function marketRequest(
 			}
 			let answer: Answer | undefined;
 			try {
-				answer = await withSlot(business, async () => {
+				answer = await withSlot(business, parallel, async () => {
 					// Learnt while this request queued for a slot: it waits instead of being refused.
 					if (spentWindow(quotaKey)) return undefined;
 					const read = readAnswer(await send(options));
