@@ -1,18 +1,22 @@
 import {
 	NodeConnectionTypes,
+	type IExecuteFunctions,
 	type IHookFunctions,
+	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { properties, webhooks } from './trigger/descriptions';
+import { runOnce } from './trigger/runOnce';
 import { receiveNotification } from './trigger/webhook';
 
 /**
  * Receives Yandex Market's API notifications (chats, orders, returns, reviews, questions).
  * - descriptions.ts: the parameters and the two webhooks (why two: see there);
  * - webhook.ts: what happens to one notification, step by step;
+ * - runOnce.ts: the execution's first step, one execution per event across n8n processes;
  * - notifications.ts: the notification types and their checks, from Market's spec;
  * - sourceIp.ts, duplicates.ts, details.ts, replies.ts: the steps' parts.
  */
@@ -54,5 +58,10 @@ export class YandexMarketTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveNotification.call(this);
+	}
+
+	// n8n runs it with the webhook's items when the execution starts (on a worker in queue mode).
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runOnce.call(this);
 	}
 }

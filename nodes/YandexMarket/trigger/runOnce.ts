@@ -1,0 +1,97 @@
+/**
+ * "One event, one execution" across n8n processes.
+ *
+ * In queue mode Market's deliveries of one event can reach two webhook processes; each
+ * one's duplicate memory (duplicates.ts) knows only its own deliveries, so both start an
+ * execution. Executions run on the workers, where the trigger's `execute()` gets the
+ * webhook's items first and can consult n8n's database-backed deduplication
+ * (`checkProcessedAndRecord`), which every process shares.
+ *
+ * n8n's helper reads the recorded list and then writes it (insert when there is none yet,
+ * otherwise the whole list again), so:
+ * - two calls of one process at once could each write a list without the other's key:
+ *   calls of one workflow + node run one after another here (`inSequence`);
+ * - two executions of the same event in one process at once would both read "new":
+ *   a key is claimed in memory, synchronously, before the first await;
+ * - two processes inserting the very first list at once: the second insert fails (the
+ *   row exists); one retry reads the list the first one wrote.
+ * A failing database does not lose events: the items go on, with a warning.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { inSequence, remember } from '../shared/pacing';
+import { eventKey, isEventType } from './notifications';
+import { readOptions } from './webhook';
+
+/** Event keys n8n keeps per workflow + trigger node in its database. */
+export const RECORDED_MAX_KEYS = 2000;
+/** Event keys claimed in this process, over all workflows. */
+const CLAIMED_MAX_KEYS = 10000;
+const claimed = new Map<string, true>();
+
+function isPlainObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The event an item of the webhook stands for; undefined for anything else. */
+function keyOf(item: INodeExecutionData): string | undefined {
+	const notification = item.json?.notification;
+	if (!isPlainObject(notification) || !isEventType(notification.notificationType)) return undefined;
+	return eventKey(notification.notificationType, notification);
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** The trigger's `execute()`: the webhook's items, less events another execution already ran. */
+export async function runOnce(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	// A test run shows every delivery; the seller may send the same sample twice.
+	if (this.getMode() === 'manual') return [items];
+	const options = readOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
+	if (!options.ignoreDuplicates) return [items];
+	// Older n8n versions have no deduplication helpers.
+	if (typeof this.helpers.checkProcessedAndRecord !== 'function') return [items];
+
+	const node = this.getNode();
+	const scope = `${this.getWorkflow().id ?? ''}|${node.id ?? node.name}`;
+	// Claimed before any await, so that a second execution of the same event started
+	// meanwhile in this process finds the claim.
+	const kept: Array<{ item: INodeExecutionData; key?: string }> = [];
+	for (const item of items) {
+		const key = keyOf(item);
+		if (key === undefined) {
+			kept.push({ item });
+			continue;
+		}
+		if (claimed.has(`${scope}|${key}`)) continue;
+		remember(claimed, `${scope}|${key}`, true, CLAIMED_MAX_KEYS);
+		kept.push({ item, key });
+	}
+	const keys = kept.flatMap(({ key }) => (key === undefined ? [] : [key]));
+	if (keys.length === 0) return [kept.map(({ item }) => item)];
+
+	const record = async () =>
+		await this.helpers.checkProcessedAndRecord(keys, 'node', {
+			mode: 'entries',
+			maxEntries: RECORDED_MAX_KEYS,
+		});
+	let fresh: Set<string>;
+	try {
+		const result = await inSequence(`runOnce|${scope}`, async () => {
+			try {
+				return await record();
+			} catch {
+				// Most likely another process created the list at the same moment: it exists now.
+				return await record();
+			}
+		});
+		fresh = new Set(result.new.map(String));
+	} catch (error) {
+		this.logger.warn(
+			`Yandex Market Trigger "${node.name}": could not check in n8n's database whether another execution already ran these events (${errorText(error)}); they run without that check.`,
+		);
+		return [kept.map(({ item }) => item)];
+	}
+	return [kept.filter(({ key }) => key === undefined || fresh.has(key)).map(({ item }) => item)];
+}
