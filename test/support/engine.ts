@@ -7,6 +7,7 @@ import path from 'path';
 import { Container } from '@n8n/di';
 import {
 	BinaryDataService,
+	DataDeduplicationService,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PackageDirectoryLoader,
@@ -16,12 +17,14 @@ import {
 import {
 	Expression,
 	ICredentialsHelper,
+	createRunExecutionData,
 	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
 	type ICredentialType,
 	type IBinaryData,
+	type IDataDeduplicator,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -35,6 +38,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type IVersionedNodeType,
 	type Workflow as WorkflowType,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 export const PACKAGE_DIR = path.resolve(__dirname, '../..');
@@ -271,13 +275,17 @@ function buildWorkflow(options: RunOptions) {
 	});
 }
 
-function buildAdditionalData(workflow: Workflow, executionId: string) {
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+function buildAdditionalData(
+	workflow: Workflow,
+	executionId: string,
+	mode: WorkflowExecuteMode = 'manual',
+) {
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: workflow.id,
 		name: workflow.name,
 		nodes: Object.values(workflow.nodes),
 		connections: workflow.connectionsBySourceNode,
-		active: false,
+		active: workflow.active,
 		activeVersionId: null,
 		isArchived: false,
 		createdAt: new Date(),
@@ -491,4 +499,180 @@ export class PollHarness {
 			) as IDataObject
 		).cursor as IDataObject | undefined;
 	}
+}
+
+export const TRIGGER_TYPE = 'n8n-nodes-yandex-market.yandexMarketTrigger';
+const TRIGGER_NAME = 'Yandex Market Trigger';
+const RECORDER_TYPE = 'test.recorder';
+const TRIGGER_DIST = path.join(PACKAGE_DIR, 'dist/nodes/YandexMarket/YandexMarketTrigger.node.js');
+
+/** Test-only node after the trigger: passes on what it received, so the run shows it. */
+const recorderNodeType: INodeType = {
+	description: {
+		displayName: 'Recorder',
+		name: 'recorder',
+		group: ['transform'],
+		version: 1,
+		description: 'Test helper',
+		defaults: { name: 'Recorder' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	},
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	},
+};
+
+let processedData: IDataDeduplicator | undefined;
+
+/**
+ * Makes n8n-core's deduplication helpers (`checkProcessedAndRecord`) use `store`, as n8n's
+ * start-up gives them its database. n8n-core allows one initialisation per process, so it
+ * is made once, to a deduplicator that forwards to the current store.
+ */
+export async function useProcessedDataStore(store: IDataDeduplicator | undefined) {
+	await startEngine();
+	if (processedData === undefined) {
+		const current = (): IDataDeduplicator => {
+			if (!processedData) throw new Error('No processed data store in this test');
+			return processedData;
+		};
+		await DataDeduplicationService.init({
+			checkProcessedAndRecord: async (...args) => await current().checkProcessedAndRecord(...args),
+			removeProcessed: async (...args) => await current().removeProcessed(...args),
+			clearAllProcessedItems: async (...args) => await current().clearAllProcessedItems(...args),
+			getProcessedDataCount: async (...args) => await current().getProcessedDataCount(...args),
+		});
+	}
+	processedData = store;
+}
+
+export interface TriggerRunOptions {
+	/** The items the trigger's webhook() emitted (its `workflowData[0]`). */
+	items: INodeExecutionData[];
+	parameters?: INodeParameters;
+	/** 'webhook' for a production execution (also on a queue-mode worker), 'manual' for a test run. */
+	mode?: WorkflowExecuteMode;
+	workflowId?: string;
+}
+
+export interface TriggerRunResult {
+	/** What the node after the trigger received; undefined when it did not run. */
+	received?: IDataObject[];
+	error?: Error;
+	run: IRun;
+}
+
+export interface TriggerRun {
+	/** Settles once the trigger's execute() has run up to its first wait (or the run ended). */
+	entered: Promise<void>;
+	done: Promise<TriggerRunResult>;
+}
+
+/**
+ * One n8n process holding the package: its own copy of the compiled trigger module (and of
+ * what it keeps in memory), as a webhook or worker process of n8n has. Processes made one
+ * after another over the same store also stand for a restart.
+ */
+export class N8nProcess {
+	private readonly nodeTypes: INodeTypes;
+
+	private readonly entering = new Map<string, () => void>();
+
+	constructor() {
+		let module!: { YandexMarketTrigger: new () => INodeType };
+		jest.isolateModules(() => {
+			module = require(TRIGGER_DIST);
+		});
+		const trigger = new module.YandexMarketTrigger();
+		const execute = trigger.execute!;
+		const entering = this.entering;
+		// The claim in memory is made before execute() first waits: tell the test it is made.
+		trigger.execute = async function (this: IExecuteFunctions) {
+			const pending = execute.call(this);
+			entering.get(this.getExecutionId())?.();
+			return await pending;
+		};
+		const byName: Record<string, INodeType> = {
+			[TRIGGER_TYPE]: trigger,
+			[RECORDER_TYPE]: recorderNodeType,
+		};
+		this.nodeTypes = {
+			getByName: (name) => byName[name],
+			getByNameAndVersion: (name) => byName[name],
+			getKnownTypes: () => ({}),
+		} as INodeTypes;
+	}
+
+	/**
+	 * An execution of a workflow "Yandex Market Trigger → Recorder" as n8n starts one for a
+	 * webhook call: the trigger first on the execution stack with the webhook's items.
+	 */
+	run(options: TriggerRunOptions): TriggerRun {
+		const executionId = `trigger-run-${++executionCounter}`;
+		const entered = new Promise<void>((resolve) => this.entering.set(executionId, resolve));
+		const done = this.execute(executionId, options).finally(() => {
+			this.entering.get(executionId)?.();
+			this.entering.delete(executionId);
+		});
+		return { entered, done };
+	}
+
+	private async execute(executionId: string, options: TriggerRunOptions) {
+		await startEngine();
+		const mode = options.mode ?? 'webhook';
+		const workflow = new Workflow({
+			id: options.workflowId ?? 'trigger-workflow',
+			name: 'trigger test',
+			nodes: [
+				{
+					id: 'trigger-node',
+					name: TRIGGER_NAME,
+					type: TRIGGER_TYPE,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: 'trigger-webhook',
+					parameters: options.parameters ?? {},
+					credentials: { yandexMarketApi: { id: '1', name: 'Yandex Market account' } },
+				},
+				{
+					id: 'recorder-node',
+					name: 'Recorder',
+					type: RECORDER_TYPE,
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {},
+				},
+			],
+			connections: { [TRIGGER_NAME]: { main: [[{ node: 'Recorder', type: 'main', index: 0 }]] } },
+			active: true,
+			nodeTypes: this.nodeTypes,
+			settings: { executionOrder: 'v1' },
+		});
+		const runExecutionData = createRunExecutionData({
+			executionData: {
+				nodeExecutionStack: [
+					{ node: workflow.getNode(TRIGGER_NAME)!, data: { main: [options.items] }, source: null },
+				],
+			},
+		});
+		const additionalData = buildAdditionalData(workflow, executionId, mode);
+		const run = await new WorkflowExecute(
+			additionalData,
+			mode,
+			runExecutionData,
+		).processRunExecutionData(workflow);
+		const recorded = run.data.resultData.runData.Recorder?.[0];
+		return {
+			received: recorded?.data?.main?.[0]?.map((item) => item.json),
+			error: run.data.resultData.error,
+			run,
+		};
+	}
+}
+
+/** Lets every pending promise chain run as far as it can (no timer involved). */
+export async function settle(): Promise<void> {
+	await new Promise<void>((resolve) => setImmediate(resolve));
 }
