@@ -260,6 +260,8 @@ export interface QueueClusterOptions {
 	workflows: Array<Record<string, unknown> & { id: string }>;
 	/** Extra environment for every n8n process. */
 	env?: Record<string, string>;
+	/** How many workers (default 1). */
+	workers?: number;
 }
 
 /** One n8n process of the cluster and how to (re)start it. */
@@ -286,8 +288,13 @@ export class QueueCluster {
 		return this.processes.filter((p) => p.name.startsWith('webhook'));
 	}
 
+	/** The (first) worker. */
 	get worker(): ClusterProcess {
-		return this.processes.find((p) => p.name === 'worker')!;
+		return this.workers[0];
+	}
+
+	get workers(): ClusterProcess[] {
+		return this.processes.filter((p) => p.name.startsWith('worker'));
 	}
 
 	static async start(options: QueueClusterOptions): Promise<QueueCluster> {
@@ -330,11 +337,16 @@ export class QueueCluster {
 			const main = await make('main', 'start');
 			const webhookA = await make('webhook A', 'webhook');
 			const webhookB = await make('webhook B', 'webhook');
-			const worker = await make('worker', 'worker', {
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
-				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-			});
+			const workers: ClusterProcess[] = [];
+			for (let i = 1; i <= (options.workers ?? 1); i++) {
+				workers.push(
+					await make(i === 1 ? 'worker' : `worker ${i}`, 'worker', {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					}),
+				);
+			}
 
 			// The database is shared: import once, through the main process's CLI.
 			await main.n8n.importCredentials([
@@ -345,8 +357,10 @@ export class QueueCluster {
 				await main.n8n.publishWorkflow(workflow.id);
 			}
 			await main.start();
-			await Promise.all([webhookA.start(), webhookB.start(), worker.start()]);
-			log(`cluster (main, webhook A, webhook B, worker) ready in ${seconds(Date.now() - started)}`);
+			await Promise.all([webhookA.start(), webhookB.start(), ...workers.map((w) => w.start())]);
+			log(
+				`cluster (${cluster.processes.map((p) => p.name).join(', ')}) ready in ${seconds(Date.now() - started)}`,
+			);
 			return cluster;
 		} catch (error) {
 			await cluster.dispose();
