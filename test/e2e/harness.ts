@@ -870,7 +870,14 @@ export async function listExecutions(
 	);
 	if (response.status !== 200)
 		throw new Error(`GET /rest/executions: ${response.status} ${JSON.stringify(response.body)}`);
-	return response.body.data.results;
+	// n8n lists running and finished executions with two queries at once: one that finishes in
+	// between comes twice (seen on 1.123.81). Keep it once, finished.
+	const byId = new Map<string, ExecutionSummary>();
+	for (const execution of response.body.data.results) {
+		const known = byId.get(execution.id);
+		if (!known || ['new', 'running'].includes(known.status)) byId.set(execution.id, execution);
+	}
+	return [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id));
 }
 
 /** Polls `probe` until it gives a value; on timeout the error carries n8n's last log lines. */
