@@ -4,7 +4,10 @@
  */
 import {
 	backoff,
+	gateLimit,
+	gateTiming,
 	markSpent,
+	parallelRefused,
 	pause,
 	rateLimitOf,
 	resetPacing,
@@ -92,6 +95,63 @@ describe('the in-flight gate of a business', () => {
 		await Promise.all(all);
 		expect(g.finished).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
 		expect(g.peak).toBe(3);
+	});
+
+	describe('when Market refuses for parallelism (others hold some of the 4)', () => {
+		let clock = 0;
+		const realNow = gateTiming.now;
+		beforeEach(() => {
+			clock = 1_000_000;
+			gateTiming.now = () => clock;
+		});
+		afterEach(() => {
+			gateTiming.now = realNow;
+		});
+
+		it('holds one slot fewer per refusal (one per burst), down to 1, then one more per quiet period up to the share', async () => {
+			const g = gate('adapt-a|1');
+			const first = ['a', 'b', 'c', 'd'].map((name) => g.start(name, 4));
+			await g.settled();
+			expect(g.running.size).toBe(4);
+			// The four in flight are refused together: one slot less, not four.
+			for (let i = 0; i < 4; i++) parallelRefused('adapt-a|1');
+			expect(gateLimit('adapt-a|1')).toBe(3);
+			for (const step of [3, 2, 1, 1]) {
+				clock += gateTiming.shrinkSpacingMs;
+				parallelRefused('adapt-a|1');
+				expect(gateLimit('adapt-a|1')).toBe(Math.max(1, step - 1));
+			}
+			const later = ['e', 'f', 'g'].map((name) => g.start(name, 4));
+			for (const name of ['a', 'b', 'c', 'd']) await g.finish(name);
+			// Holders beyond the limit finished; only one of the waiters is let in.
+			expect([...g.running]).toEqual(['e']);
+
+			clock += gateTiming.recoverMs;
+			expect(gateLimit('adapt-a|1')).toBe(2);
+			await g.finish('e');
+			expect([...g.running]).toEqual(['f', 'g']);
+			clock += 10 * gateTiming.recoverMs;
+			expect(gateLimit('adapt-a|1')).toBe(4);
+			await g.finish('f');
+			await g.finish('g');
+			await Promise.all([...first, ...later]);
+			expect(g.finished).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+		});
+
+		it('a gate never refused keeps the whole share; editing the share resets what was learnt', async () => {
+			const g = gate('adapt-b|1');
+			const all = ['a', 'b'].map((name) => g.start(name, 2));
+			await g.settled();
+			expect(gateLimit('adapt-b|1')).toBe(2);
+			parallelRefused('adapt-b|1');
+			expect(gateLimit('adapt-b|1')).toBe(1);
+			all.push(g.start('c', 3));
+			await g.settled();
+			expect(gateLimit('adapt-b|1')).toBe(3);
+			expect([...g.running]).toEqual(['a', 'b', 'c']);
+			for (const name of ['a', 'b', 'c']) await g.finish(name);
+			await Promise.all(all);
+		});
 	});
 });
 

@@ -12,6 +12,7 @@ import { byId, SIM_KEYS, useSimulator } from './setup';
 
 type Engine = typeof import('../support/engine');
 type Transport = typeof import('../../nodes/YandexMarket/shared/transport');
+type Pacing = typeof import('../../nodes/YandexMarket/shared/pacing');
 
 // The transport the engine of this file loads; test/support/limits.ts shortens its backoffs.
 const { retryTiming } = require('../../dist/nodes/YandexMarket/shared/transport') as Transport;
@@ -48,15 +49,17 @@ function credentials(sim: Simulator, parallelRequests: number) {
 }
 
 /** A copy of the package with its own module state (its own gates), as another n8n process has. */
-async function anotherProcess(): Promise<{ engine: Engine; transport: Transport }> {
+async function anotherProcess(): Promise<{ engine: Engine; transport: Transport; pacing: Pacing }> {
 	let engine!: Engine;
 	let transport!: Transport;
+	let pacing!: Pacing;
 	await jest.isolateModulesAsync(async () => {
 		engine = require('../support/engine');
 		transport = require('../../dist/nodes/YandexMarket/shared/transport');
+		pacing = require('../../dist/nodes/YandexMarket/shared/pacing');
 		await engine.startEngine();
 	});
-	return { engine, transport };
+	return { engine, transport, pacing };
 }
 
 const { sim } = useSimulator({ latencyMs: 40 });
@@ -94,15 +97,22 @@ describe('two n8n processes sending for one business', () => {
 	let first: Engine;
 	let second: Engine;
 	const transports: Transport[] = [];
+	const pacings: Pacing[] = [];
 
 	beforeAll(async () => {
 		const a = await anotherProcess();
 		const b = await anotherProcess();
 		[first, second] = [a.engine, b.engine];
 		transports.push(a.transport, b.transport);
+		pacings.push(a.pacing, b.pacing);
 	}, 60_000);
 	beforeEach(() => {
 		for (const transport of transports) Object.assign(transport.retryTiming, retryTiming);
+		// What a gate learnt from refusals is kept for the whole test.
+		for (const pacing of pacings) pacing.gateTiming.recoverMs = 60_000;
+	});
+	afterAll(() => {
+		for (const pacing of pacings) pacing.gateTiming.recoverMs = 2000;
 	});
 
 	const chatsOfFirst = [101, 102, 103, 104, 105, 106];
@@ -136,9 +146,14 @@ describe('two n8n processes sending for one business', () => {
 		expect(peakInFlight(sim().requests)).toBeLessThanOrEqual(4);
 	});
 
-	it('with 4 each, Market refuses some, and every message is still delivered once', async () => {
+	it('with 4 each, Market refuses some, every message is still delivered once, and the refused process gives way', async () => {
 		const refused = await sendFromBoth(4);
 		expect(refused.length).toBeGreaterThan(0);
 		expect(JSON.stringify(refused[0].responseBody)).toMatch(/parallel requests/);
+		// The gates are per process: the refusals made them hold fewer than the credential's 4.
+		const gate = `${sim().url}|${FIXTURE_FACTS.businesses.demo}`;
+		const limits = pacings.map((pacing) => pacing.gateLimit(gate));
+		expect(Math.min(...limits)).toBeGreaterThanOrEqual(1);
+		expect(limits[0] + limits[1]).toBeLessThan(8);
 	});
 });

@@ -3,32 +3,73 @@
  * trigger in it: the limits are Market's, per business, not per node.
  * - a gate of requests in flight per business: Market refuses a 5th with 420, counted over
  *   all of the seller's tools, so each process keeps to its share (the credential's
- *   Parallel Requests per n8n Process);
+ *   Parallel Requests per n8n Process), and to less for a while after Market refused one;
  * - per business and method, until when the hourly quota is known to be spent, learnt
  *   from `X-RateLimit-Resource-Remaining: 0`, so that no request is sent into that window.
  */
 import { sleep, type IDataObject } from 'n8n-workflow';
 
 /**
- * A FIFO counting semaphore: at most `size` holders at once. The size can change while
- * requests hold or wait for it (the credential was edited): holders beyond a smaller size
- * finish, and nobody is let in until fewer than the new size hold it; a larger size lets
- * waiters in at once.
+ * How a gate gives way to others that share Market's 4 (other n8n processes, the seller's
+ * other tools): each parallel-limit refusal takes one slot away (at most one per
+ * `shrinkSpacingMs`, since the requests in flight tend to be refused together), and every
+ * `recoverMs` without a refusal gives one back, up to the credential's share. Tests shorten them.
+ */
+export const gateTiming = { shrinkSpacingMs: 250, recoverMs: 2000, now: () => Date.now() };
+
+/**
+ * A FIFO counting semaphore: at most `limit` holders at once, `limit` between 1 and the
+ * configured `size`. The size can change while requests hold or wait for it (the credential
+ * was edited): holders beyond a smaller size finish, and nobody is let in until fewer than
+ * the new size hold it; a larger size lets waiters in at once.
  */
 class Slots {
 	private active = 0;
 
 	private readonly waiting: Array<() => void> = [];
 
-	constructor(private size: number) {}
+	private limit: number;
+
+	private lastRefusal = -Infinity;
+
+	/** Since when the limit has been growing back (the last refusal or growth step). */
+	private growingSince = 0;
+
+	constructor(private size: number) {
+		this.limit = size;
+	}
 
 	resize(size: number): void {
-		this.size = size;
+		if (size !== this.size) {
+			this.size = size;
+			this.limit = size;
+		}
 		this.admit();
 	}
 
+	/** Market refused a request of this gate for parallelism: hold one slot fewer. */
+	refused(): void {
+		const now = gateTiming.now();
+		if (now - this.lastRefusal >= gateTiming.shrinkSpacingMs)
+			this.limit = Math.max(1, this.limit - 1);
+		this.lastRefusal = now;
+		this.growingSince = now;
+	}
+
+	/** The current limit, grown back by the quiet time since the last refusal. */
+	current(): number {
+		if (this.limit < this.size) {
+			const steps = Math.floor((gateTiming.now() - this.growingSince) / gateTiming.recoverMs);
+			if (steps > 0) {
+				this.limit = Math.min(this.size, this.limit + steps);
+				this.growingSince += steps * gateTiming.recoverMs;
+			}
+		}
+		return this.limit;
+	}
+
 	async acquire(): Promise<void> {
-		if (this.active < this.size && this.waiting.length === 0) {
+		if (this.active < this.current() && this.waiting.length === 0) {
 			this.active++;
 			return;
 		}
@@ -41,7 +82,7 @@ class Slots {
 	}
 
 	private admit(): void {
-		while (this.active < this.size && this.waiting.length > 0) {
+		while (this.active < this.current() && this.waiting.length > 0) {
 			this.active++;
 			this.waiting.shift()!();
 		}
@@ -69,6 +110,19 @@ export async function withSlot<T>(
 	} finally {
 		slots.release();
 	}
+}
+
+/**
+ * Market refused one of the business's requests for parallelism although this process kept
+ * to its share: others use some of the 4, so this process holds fewer for a while.
+ */
+export function parallelRefused(business: string): void {
+	gates.get(business)?.refused();
+}
+
+/** How many requests the business's gate lets through at once right now (0: no gate yet). */
+export function gateLimit(business: string): number {
+	return gates.get(business)?.current() ?? 0;
 }
 
 /** Tasks with the same key run one after another, in the order they were started. */

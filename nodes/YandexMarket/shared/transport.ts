@@ -50,6 +50,7 @@ import {
 	type RateLimit,
 	inSequence,
 	markSpent,
+	parallelRefused,
 	pause,
 	rateLimitOf,
 	spentWindow,
@@ -295,6 +296,7 @@ export async function marketRequest(
 
 			if (status === 420) {
 				if (isParallelLimit(body, rate.remaining)) {
+					parallelRefused(business);
 					if (++parallelHits <= PARALLEL_RETRIES) {
 						const ms = backoff(parallelHits, retryTiming.parallelBaseMs, retryTiming.parallelCapMs);
 						if (await wait(ms)) continue;
