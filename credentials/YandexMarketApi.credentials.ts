@@ -52,7 +52,7 @@ export class YandexMarketApi implements ICredentialType {
 			typeOptions: { minValue: 1, maxValue: 4 },
 			default: 4,
 			description:
-				'Market answers at most 4 requests at a time per business, counted over all n8n processes that call it. 4 is right for a single n8n. In queue mode, split the 4 among the n8n processes that call Market (webhook processes and workers): e.g. 2 webhook processes + 1 worker → 1.',
+				'Market answers at most 4 requests at a time per business, counted over all n8n processes that call it. 4 is right for a single n8n, and works in queue mode too: a process holds fewer for a while when Market refuses one. To avoid those refusals in queue mode, split the 4 among the processes that call Market (webhook processes and workers): e.g. 2 webhook processes + 1 worker → 1.',
 		},
 	];
 
