@@ -28,6 +28,9 @@ export class FakeProcessedDataStore implements IDataDeduplicator {
 	/** When set, every call fails with it (the database is unreachable). */
 	failure: Error | undefined;
 
+	/** When set, the next call writes, then fails with it (the answer was lost on the way back). */
+	failureAfterWrite: Error | undefined;
+
 	/** Calls made, failed ones included. */
 	calls = 0;
 
@@ -89,6 +92,7 @@ export class FakeProcessedDataStore implements IDataDeduplicator {
 			const data = [...items];
 			if (options.maxEntries) data.splice(0, data.length - options.maxEntries);
 			this.rows.set(id, { mode: options.mode, data });
+			this.failIfAsked();
 			return { new: items, processed: [] };
 		}
 		const seen = new Set(found.data);
@@ -103,7 +107,14 @@ export class FakeProcessedDataStore implements IDataDeduplicator {
 		}
 		if (options.maxEntries) found.data.splice(0, found.data.length - options.maxEntries);
 		this.rows.set(id, found);
+		this.failIfAsked();
 		return result;
+	}
+
+	private failIfAsked(): void {
+		const failure = this.failureAfterWrite;
+		this.failureAfterWrite = undefined;
+		if (failure) throw failure;
 	}
 
 	async removeProcessed(

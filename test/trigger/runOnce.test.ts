@@ -137,6 +137,20 @@ describe('Yandex Market Trigger: one execution per event across n8n processes', 
 		expect(await chats(worker.run({ items: [chatCreated(1)] }))).toBeUndefined();
 	});
 
+	it('a failure after the keys were written is not repeated (a repeat would find them and drop the event)', async () => {
+		const worker = new N8nProcess();
+		store.failureAfterWrite = new Error('Connection terminated unexpectedly');
+		expect(await chats(worker.run({ items: [chatCreated(1)] }))).toEqual([1]);
+		expect(store.calls).toBe(1);
+		expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not check/));
+	});
+
+	it('a retry of a failed execution (mode retry) is not stopped by the record of its first run', async () => {
+		const worker = new N8nProcess();
+		expect(await chats(worker.run({ items: [chatCreated(1)] }))).toEqual([1]);
+		expect(await chats(worker.run({ items: [chatCreated(1)], mode: 'retry' }))).toEqual([1]);
+	});
+
 	it('when the database fails the event still runs, with a warning', async () => {
 		store.failure = new Error('Connection terminated unexpectedly');
 		const worker = new N8nProcess();

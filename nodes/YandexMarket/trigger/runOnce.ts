@@ -15,22 +15,21 @@
  *   a key is claimed in memory, synchronously, before the first await;
  * - two processes inserting the very first list at once: the second insert fails (the
  *   row exists); one retry reads the list the first one wrote.
+ * Between processes nothing orders the calls: two workers running the same event at the same
+ * instant can both read "new", and two workers recording different events at once can each
+ * write a list without the other's key (README, Scaling: measured, and how to avoid it).
  * A failing database does not lose events: the items go on, with a warning.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { inSequence, remember } from '../shared/pacing';
-import { eventKey, isEventType } from './notifications';
-import { readOptions } from './webhook';
+import { eventKey, isEventType, isPlainObject } from './notifications';
+import { errorText, readOptions } from './webhook';
 
 /** Event keys n8n keeps per workflow + trigger node in its database. */
 export const RECORDED_MAX_KEYS = 2000;
 /** Event keys claimed in this process, over all workflows. */
 const CLAIMED_MAX_KEYS = 10000;
 const claimed = new Map<string, true>();
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The event an item of the webhook stands for; undefined for anything else. */
 function keyOf(item: INodeExecutionData): string | undefined {
@@ -39,15 +38,12 @@ function keyOf(item: INodeExecutionData): string | undefined {
 	return eventKey(notification.notificationType, notification);
 }
 
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
-
 /** The trigger's `execute()`: the webhook's items, less events another execution already ran. */
 export async function runOnce(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	// A test run shows every delivery; the seller may send the same sample twice.
-	if (this.getMode() === 'manual') return [items];
+	// Only Market's deliveries: a test run shows every delivery (the seller may send the same
+	// sample twice), and a retry of a failed execution must not be stopped by its own record.
+	if (this.getMode() !== 'webhook') return [items];
 	const options = readOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
 	if (!options.ignoreDuplicates) return [items];
 	// Older n8n versions have no deduplication helpers.
@@ -81,8 +77,10 @@ export async function runOnce(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const result = await inSequence(`runOnce|${scope}`, async () => {
 			try {
 				return await record();
-			} catch {
-				// Most likely another process created the list at the same moment: it exists now.
+			} catch (error) {
+				// Another process created the list at the same moment: it exists now. Any other
+				// failure may have written the keys already, so a repeat could drop the events.
+				if (!/unique|duplicate key|constraint/i.test(errorText(error))) throw error;
 				return await record();
 			}
 		});

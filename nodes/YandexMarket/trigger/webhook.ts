@@ -51,7 +51,7 @@ export function setupInfo(): IDataObject {
 	};
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
