@@ -121,6 +121,14 @@ describe('the in-flight gate of a business', () => {
 				parallelRefused('adapt-a|1');
 				expect(gateLimit('adapt-a|1')).toBe(Math.max(1, step - 1));
 			}
+			// Refusals that keep coming (the refused requests retry within 250 ms) go on shrinking it.
+			clock += 10 * gateTiming.recoverMs;
+			expect(gateLimit('adapt-a|1')).toBe(4);
+			for (let t = 0; t < 1000; t += 100) {
+				clock += 100;
+				parallelRefused('adapt-a|1');
+			}
+			expect(gateLimit('adapt-a|1')).toBe(1);
 			const later = ['e', 'f', 'g'].map((name) => g.start(name, 4));
 			for (const name of ['a', 'b', 'c', 'd']) await g.finish(name);
 			// Holders beyond the limit finished; only one of the waiters is let in.
@@ -138,19 +146,32 @@ describe('the in-flight gate of a business', () => {
 			expect(g.finished).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
 		});
 
-		it('a gate never refused keeps the whole share; editing the share resets what was learnt', async () => {
+		it('a gate never refused keeps the whole share and follows an edited share; a refused one stays small', async () => {
 			const g = gate('adapt-b|1');
 			const all = ['a', 'b'].map((name) => g.start(name, 2));
 			await g.settled();
 			expect(gateLimit('adapt-b|1')).toBe(2);
 			parallelRefused('adapt-b|1');
 			expect(gateLimit('adapt-b|1')).toBe(1);
+			// A larger share does not undo what the refusal taught; a smaller one caps it.
 			all.push(g.start('c', 3));
 			await g.settled();
-			expect(gateLimit('adapt-b|1')).toBe(3);
-			expect([...g.running]).toEqual(['a', 'b', 'c']);
-			for (const name of ['a', 'b', 'c']) await g.finish(name);
+			expect(gateLimit('adapt-b|1')).toBe(1);
+			clock += gateTiming.recoverMs;
+			expect(gateLimit('adapt-b|1')).toBe(2);
+			await g.finish('a');
+			expect([...g.running]).toEqual(['b', 'c']);
+			for (const name of ['b', 'c']) await g.finish(name);
 			await Promise.all(all);
+			// Never refused: a new share is taken as it is.
+			const h = gate('adapt-c|1');
+			const more = ['x', 'y'].map((name) => h.start(name, 1));
+			await h.settled();
+			more.push(h.start('z', 3));
+			await h.settled();
+			expect([...h.running].sort()).toEqual(['x', 'y', 'z']);
+			for (const name of ['x', 'y', 'z']) await h.finish(name);
+			await Promise.all(more);
 		});
 	});
 });

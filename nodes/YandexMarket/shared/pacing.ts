@@ -30,7 +30,8 @@ class Slots {
 
 	private limit: number;
 
-	private lastRefusal = -Infinity;
+	/** When a refusal last took a slot away. */
+	private lastShrink = -Infinity;
 
 	/** Since when the limit has been growing back (the last refusal or growth step). */
 	private growingSince = 0;
@@ -41,8 +42,9 @@ class Slots {
 
 	resize(size: number): void {
 		if (size !== this.size) {
+			// A gate that gave way stays as small (within the new size) until it grows back.
+			this.limit = this.current() === this.size ? size : Math.min(this.limit, size);
 			this.size = size;
-			this.limit = size;
 		}
 		this.admit();
 	}
@@ -50,9 +52,10 @@ class Slots {
 	/** Market refused a request of this gate for parallelism: hold one slot fewer. */
 	refused(): void {
 		const now = gateTiming.now();
-		if (now - this.lastRefusal >= gateTiming.shrinkSpacingMs)
+		if (now - this.lastShrink >= gateTiming.shrinkSpacingMs) {
 			this.limit = Math.max(1, this.limit - 1);
-		this.lastRefusal = now;
+			this.lastShrink = now;
+		}
 		this.growingSince = now;
 	}
 
