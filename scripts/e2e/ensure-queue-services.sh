@@ -16,17 +16,17 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing ${missing[*]} from Debian's packages"
 	sudo_cmd=()
-	[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+	# Not root: sudo without a password prompt (the script's input is not a terminal).
+	[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo -n)
 	export DEBIAN_FRONTEND=noninteractive
 	"${sudo_cmd[@]}" apt-get update -qq >&2
 	# policy-rc.d 101: the packages' own services are not started during the install.
-	own_policy=0
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		"${sudo_cmd[@]}" sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
-		own_policy=1
+		# Removed again whatever happens, so that the machine's services can start later.
+		trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
 	fi
 	"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-	[ "$own_policy" -eq 0 ] || "${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d
 fi
 bin="$(pg_bin)"
 [ -x "$bin/initdb" ] || { log "PostgreSQL's initdb not found under /usr/lib/postgresql"; exit 1; }

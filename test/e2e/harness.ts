@@ -882,7 +882,7 @@ export async function listExecutions(
 
 /** Polls `probe` until it gives a value; on timeout the error carries n8n's last log lines. */
 export async function waitUntil<T>(
-	n8n: N8nInstance,
+	n8n: { logTail(lines?: number): string },
 	what: string,
 	probe: () => Promise<T | undefined> | T | undefined,
 	timeoutMs = 15_000,

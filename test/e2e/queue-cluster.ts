@@ -101,11 +101,25 @@ export class Postgres {
 			chownSync(dir, owner.uid, owner.gid);
 		}
 		const pg = new Postgres(bin, dir, await freePort(), owner);
+		try {
+			await pg.init();
+		} catch (error) {
+			await pg.stop();
+			throw error;
+		}
+		log(`PostgreSQL on 127.0.0.1:${pg.port} in ${seconds(Date.now() - started)}`);
+		return pg;
+	}
+
+	private async init(): Promise<void> {
+		const { bin, dir, owner } = this;
+		// cwd: the postgres user may not be allowed into the caller's folder.
+		const as = { cwd: dir, ...(owner ?? {}) };
 		const data = path.join(dir, 'data');
 		const init = spawnSync(
 			path.join(bin, 'initdb'),
 			['-D', data, '--auth=trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--locale=C'],
-			{ encoding: 'utf8', ...(owner ?? {}) },
+			{ encoding: 'utf8', ...as },
 		);
 		if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}\n${init.stderr}`);
 		const server = spawn(
@@ -114,7 +128,7 @@ export class Postgres {
 				'-D',
 				data,
 				'-p',
-				String(pg.port),
+				String(this.port),
 				'-k',
 				dir,
 				'-c',
@@ -128,21 +142,19 @@ export class Postgres {
 				'-c',
 				'max_connections=200',
 			],
-			{ stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(owner ?? {}) },
+			{ stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...as },
 		);
-		pg.server = server;
-		server.stdout!.on('data', (c: Buffer) => (pg.output += c.toString()));
-		server.stderr!.on('data', (c: Buffer) => (pg.output += c.toString()));
+		this.server = server;
+		server.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
+		server.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
 		for (let i = 0; ; i++) {
-			if (server.exitCode !== null) throw new Error(`postgres exited:\n${pg.output}`);
-			if (pg.run(['-d', 'postgres', '-c', 'select 1']).status === 0) break;
-			if (i > 200) throw new Error(`postgres did not start:\n${pg.output}`);
+			if (server.exitCode !== null) throw new Error(`postgres exited:\n${this.output}`);
+			if (this.run(['-d', 'postgres', '-c', 'select 1']).status === 0) break;
+			if (i > 200) throw new Error(`postgres did not start:\n${this.output}`);
 			await sleep(100);
 		}
-		const created = pg.run(['-d', 'postgres', '-c', 'CREATE DATABASE n8n']);
+		const created = this.run(['-d', 'postgres', '-c', 'CREATE DATABASE n8n']);
 		if (created.status !== 0) throw new Error(`CREATE DATABASE failed: ${created.stderr}`);
-		log(`PostgreSQL on 127.0.0.1:${pg.port} in ${seconds(Date.now() - started)}`);
-		return pg;
 	}
 
 	private run(args: string[]) {
@@ -216,9 +228,12 @@ export class Redis {
 		server.stdout!.on('data', (c: Buffer) => (output += c.toString()));
 		server.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 		for (let i = 0; ; i++) {
-			if (server.exitCode !== null) throw new Error(`redis-server exited:\n${output}`);
+			const failure = server.exitCode !== null ? 'exited' : i > 100 ? 'did not start' : undefined;
+			if (failure) {
+				await redis.stop();
+				throw new Error(`redis-server ${failure}:\n${output}`);
+			}
 			if (await redis.ping()) break;
-			if (i > 100) throw new Error(`redis-server did not start:\n${output}`);
 			await sleep(100);
 		}
 		log(`Redis on 127.0.0.1:${redis.port}`);
@@ -300,11 +315,20 @@ export class QueueCluster {
 	static async start(options: QueueClusterOptions): Promise<QueueCluster> {
 		const started = Date.now();
 		const services = ensureQueueServices();
-		const [postgres, redis] = await Promise.all([
+		const [pgStart, redisStart] = await Promise.allSettled([
 			Postgres.start(services.postgresBin),
 			Redis.start(services.redisServer),
 		]);
-		const cluster = new QueueCluster(postgres, redis);
+		if (pgStart.status === 'rejected' || redisStart.status === 'rejected') {
+			// The one that started is stopped again.
+			if (pgStart.status === 'fulfilled') await pgStart.value.stop();
+			if (redisStart.status === 'fulfilled') await redisStart.value.stop();
+			throw pgStart.status === 'rejected'
+				? pgStart.reason
+				: (redisStart as PromiseRejectedResult).reason;
+		}
+		const cluster = new QueueCluster(pgStart.value, redisStart.value);
+		const [postgres, redis] = [cluster.postgres, cluster.redis];
 		try {
 			const env = {
 				...postgres.env(),
@@ -397,17 +421,20 @@ export class QueueCluster {
 	}
 
 	/** Every process's log, for a failure message. */
-	logTails(lines = 25): string {
+	logTail(lines = 25): string {
 		return this.processes.map((p) => `--- ${p.name}\n${p.n8n.logTail(lines)}`).join('\n');
 	}
 
 	async dispose(): Promise<void> {
-		// Workers and webhook processes first, then main, then the servers they use.
-		for (const proc of [...this.processes].reverse()) {
-			if (process.env.N8N_E2E_KEEP) log(`kept ${proc.name}: ${proc.n8n.logFile}`);
-			await proc.n8n.dispose();
+		try {
+			// Workers and webhook processes first, then main, then the servers they use.
+			for (const proc of [...this.processes].reverse()) {
+				if (process.env.N8N_E2E_KEEP) log(`kept ${proc.name}: ${proc.n8n.logFile}`);
+				await proc.n8n.dispose().catch((error: Error) => log(`${proc.name}: ${error.message}`));
+			}
+		} finally {
+			await this.redis.stop();
+			await this.postgres.stop();
 		}
-		await this.redis.stop();
-		await this.postgres.stop();
 	}
 }
