@@ -5,6 +5,7 @@
  *
  *   WORKERS=2 N=60 npx tsx scripts/e2e/measure-queue-duplicates.ts
  *   WORKERS=2 N=30 GAP_MS=2000 npx tsx scripts/e2e/measure-queue-duplicates.ts
+ *   WORKERS=2 N=30 SAME=1 npx tsx scripts/e2e/measure-queue-duplicates.ts   (both copies to A)
  *
  * A measurement for the README's Scaling section, not a test: with several workers a
  * simultaneous pair can pass n8n's deduplication table twice (it reads, then writes).
@@ -16,6 +17,8 @@ import { QueueCluster, type ClusterProcess } from '../../test/e2e/queue-cluster'
 const N = Number(process.env.N ?? 20);
 const WORKERS = Number(process.env.WORKERS ?? 2);
 const GAP_MS = Number(process.env.GAP_MS ?? 0);
+/** Both copies to webhook process A (a load balancer that sends the trigger's path to one process). */
+const SAME = process.env.SAME === '1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main() {
@@ -37,7 +40,8 @@ async function main() {
 		workers: WORKERS,
 	});
 	try {
-		const [A, B] = cluster.webhooks;
+		const [A, other] = cluster.webhooks;
+		const B = SAME ? A : other;
 		const notify = async (proc: ClusterProcess, body: unknown) =>
 			(
 				await fetch(`${proc.n8n.baseUrl}/webhook/${webhookId}/notification`, {
@@ -46,7 +50,7 @@ async function main() {
 					body: JSON.stringify(body),
 				})
 			).status;
-		for (const proc of [A, B]) {
+		for (const proc of cluster.webhooks) {
 			while ((await notify(proc, { notificationType: 'PING' })) !== 200) await sleep(200);
 		}
 		const chats: number[] = [];
@@ -79,6 +83,7 @@ async function main() {
 			JSON.stringify({
 				workers: WORKERS,
 				gapMs: GAP_MS,
+				bothToA: SAME,
 				events: N,
 				answered200: statuses.filter((s) => s === 200).length,
 				executions: cluster.executions(workflow.id).length,
