@@ -72,24 +72,27 @@ export async function runOnce(this: IExecuteFunctions): Promise<INodeExecutionDa
 			mode: 'entries',
 			maxEntries: RECORDED_MAX_KEYS,
 		});
-	let fresh: Set<string>;
-	try {
-		const result = await inSequence(`runOnce|${scope}`, async () => {
-			try {
-				return await record();
-			} catch (error) {
-				// Another process created the list at the same moment: it exists now. Any other
-				// failure may have written the keys already, so a repeat could drop the events.
-				if (!/unique|duplicate key|constraint/i.test(errorText(error))) throw error;
-				return await record();
-			}
-		});
-		fresh = new Set(result.new.map(String));
-	} catch (error) {
+	const attempt = async () => {
+		try {
+			return { result: await record() };
+		} catch (failure) {
+			return { failure };
+		}
+	};
+	const outcome = await inSequence(`runOnce|${scope}`, async () => {
+		const first = await attempt();
+		// Another process created the list at the same moment: it exists now. Any other failure
+		// may have written the keys already, so a repeat could find them and drop the events.
+		if ('failure' in first && /unique|duplicate key|constraint/i.test(errorText(first.failure)))
+			return await attempt();
+		return first;
+	});
+	if ('failure' in outcome) {
 		this.logger.warn(
-			`Yandex Market Trigger "${node.name}": could not check in n8n's database whether another execution already ran these events (${errorText(error)}); they run without that check.`,
+			`Yandex Market Trigger "${node.name}": could not check in n8n's database whether another execution already ran these events (${errorText(outcome.failure)}); they run without that check.`,
 		);
 		return [kept.map(({ item }) => item)];
 	}
+	const fresh = new Set(outcome.result.new.map(String));
 	return [kept.filter(({ key }) => key === undefined || fresh.has(key)).map(({ item }) => item)];
 }
