@@ -11,15 +11,18 @@
  * simultaneous pair can pass n8n's deduplication table twice (it reads, then writes).
  */
 import { SIM_KEYS, startSimulator } from '../../test/simulator/server';
-import { PACKAGE_NAME, ensureN8n, loadWorkflow, packPackage } from '../../test/e2e/harness';
-import { QueueCluster, type ClusterProcess } from '../../test/e2e/queue-cluster';
+import { PACKAGE_NAME, ensureN8n, loadWorkflow, packPackage, sleep } from '../../test/e2e/harness';
+import {
+	QueueCluster,
+	notify as notifyProcess,
+	type ClusterProcess,
+} from '../../test/e2e/queue-cluster';
 
 const N = Number(process.env.N ?? 20);
 const WORKERS = Number(process.env.WORKERS ?? 2);
 const GAP_MS = Number(process.env.GAP_MS ?? 0);
 /** Both copies to webhook process A (a load balancer that sends the trigger's path to one process). */
 const SAME = process.env.SAME === '1';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main() {
 	const runtime = ensureN8n();
@@ -43,13 +46,7 @@ async function main() {
 		const [A, other] = cluster.webhooks;
 		const B = SAME ? A : other;
 		const notify = async (proc: ClusterProcess, body: unknown) =>
-			(
-				await fetch(`${proc.n8n.baseUrl}/webhook/${webhookId}/notification`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', 'x-forwarded-for': '5.45.207.10' },
-					body: JSON.stringify(body),
-				})
-			).status;
+			(await notifyProcess(proc, webhookId, body)).status;
 		for (const proc of cluster.webhooks) {
 			while ((await notify(proc, { notificationType: 'PING' })) !== 200) await sleep(200);
 		}

@@ -35,7 +35,7 @@ export const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const RESERVED_PORTS = new Set([5678, 5679]);
 
 const log = (msg: string) => process.stderr.write(`[e2e] ${msg}\n`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 // ---------------------------------------------------------------------------
 // n8n runtime
@@ -53,23 +53,30 @@ export interface N8nRuntime {
 	seconds: number;
 }
 
-/** Installs the pinned n8n into the cache, or reuses it. Progress goes to stderr. */
-export function ensureN8n(): N8nRuntime {
-	const script = path.join(REPO_ROOT, 'scripts', 'e2e', 'ensure-n8n.sh');
-	const started = Date.now();
-	const result = spawnSync('bash', [script], {
+/**
+ * Runs one of scripts/e2e/ensure-*.sh (they install what is missing; progress goes to
+ * stderr) and returns the JSON object of its last stdout line.
+ */
+export function runEnsureScript<T>(name: string, timeoutMs: number): T {
+	const result = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'e2e', name)], {
 		cwd: REPO_ROOT,
 		stdio: ['ignore', 'pipe', 'inherit'],
 		encoding: 'utf8',
-		timeout: 20 * 60_000,
+		timeout: timeoutMs,
 	});
 	if (result.status !== 0) {
 		throw new Error(
-			`scripts/e2e/ensure-n8n.sh failed (rc ${result.status}, signal ${result.signal}):\n${result.stdout}`,
+			`scripts/e2e/${name} failed (rc ${result.status}, signal ${result.signal}):\n${result.stdout}`,
 		);
 	}
 	const lines = result.stdout.trim().split('\n');
-	const runtime = JSON.parse(lines[lines.length - 1]) as N8nRuntime;
+	return JSON.parse(lines[lines.length - 1]) as T;
+}
+
+/** Installs the pinned n8n into the cache, or reuses it. Progress goes to stderr. */
+export function ensureN8n(): N8nRuntime {
+	const started = Date.now();
+	const runtime = runEnsureScript<N8nRuntime>('ensure-n8n.sh', 20 * 60_000);
 	log(
 		`n8n ${runtime.version} ${runtime.cached ? 'reused from cache' : 'installed'} in ${seconds(Date.now() - started)} (${runtime.dir})`,
 	);
@@ -151,7 +158,7 @@ export async function portInUse(port: number): Promise<boolean> {
 	});
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface CliResult {
 	args: string[];

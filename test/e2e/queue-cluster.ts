@@ -15,17 +15,17 @@ import path from 'node:path';
 import {
 	CREDENTIAL_TYPE,
 	N8nInstance,
-	REPO_ROOT,
 	SIM_CREDENTIAL,
 	freePort,
 	parseRunData,
+	runEnsureScript,
+	seconds,
+	sleep,
 	type N8nRuntime,
 	type PackedPackage,
 } from './harness';
 
 const log = (msg: string) => process.stderr.write(`[e2e queue] ${msg}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export interface QueueServices {
 	/** Folder of initdb, postgres and psql. */
@@ -34,15 +34,7 @@ export interface QueueServices {
 }
 
 export function ensureQueueServices(): QueueServices {
-	const script = path.join(REPO_ROOT, 'scripts', 'e2e', 'ensure-queue-services.sh');
-	const result = spawnSync('bash', [script], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-		encoding: 'utf8',
-		timeout: 10 * 60_000,
-	});
-	if (result.status !== 0) throw new Error(`${script} failed (rc ${result.status})`);
-	const lines = result.stdout.trim().split('\n');
-	return JSON.parse(lines[lines.length - 1]) as QueueServices;
+	return runEnsureScript<QueueServices>('ensure-queue-services.sh', 10 * 60_000);
 }
 
 /** Waits for `child` to exit, up to `ms`; true when it did. */
@@ -266,6 +258,37 @@ export class Redis {
 		this.server = undefined;
 		rmSync(this.dir, { recursive: true, force: true });
 	}
+}
+
+/** An address in Market's notification ranges (the processes trust one proxy hop). */
+export const MARKET_IP = '5.45.207.10';
+
+export interface NotifyAnswer {
+	status: number;
+	body: any;
+	ms: number;
+}
+
+/** POST <production URL>/notification on one webhook process, as Market does through a proxy. */
+export async function notify(
+	proc: ClusterProcess,
+	webhookId: string,
+	body: unknown,
+): Promise<NotifyAnswer> {
+	const started = performance.now();
+	const response = await fetch(`${proc.n8n.baseUrl}/webhook/${webhookId}/notification`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-forwarded-for': MARKET_IP },
+		body: JSON.stringify(body),
+	});
+	const text = await response.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// not JSON
+	}
+	return { status: response.status, body: parsed, ms: performance.now() - started };
 }
 
 export interface QueueClusterOptions {

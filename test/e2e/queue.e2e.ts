@@ -14,10 +14,11 @@ import {
 	ensureN8n,
 	loadWorkflow,
 	packPackage,
+	sleep,
 	waitUntil,
 	type N8nRuntime,
 } from './harness';
-import { QueueCluster, type ClusterProcess } from './queue-cluster';
+import { QueueCluster, notify as notifyProcess, type ClusterProcess } from './queue-cluster';
 
 const BASE = loadWorkflow('trigger-auto-reply') as ReturnType<typeof loadWorkflow> & {
 	nodes: Array<Record<string, any> & { name: string; type: string }>;
@@ -35,7 +36,6 @@ const WORKFLOW = {
 const TRIGGER = WORKFLOW.nodes.find((n) => n.type === `${PACKAGE_NAME}.yandexMarketTrigger`)!;
 const WEBHOOK_ID = TRIGGER.webhookId as string;
 const BUSINESS = 1001;
-const MARKET_IP = '5.45.207.10';
 const REPLY = 'We received your message';
 /** How long to wait before concluding that nothing more was started. */
 const QUIET_MS = 2000;
@@ -43,7 +43,6 @@ const QUIET_MS = 2000;
 const LATENCY_MS = Number(process.env.YM_QUEUE_SIM_LATENCY_MS ?? 100);
 
 const log = (msg: string) => process.stderr.write(`[e2e queue] ${msg}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let runtime: N8nRuntime;
 let sim: Simulator;
@@ -57,29 +56,9 @@ const credential = (parallelRequests?: number) => ({
 	...(parallelRequests === undefined ? {} : { parallelRequests }),
 });
 
-interface Answer {
-	status: number;
-	body: any;
-	ms: number;
-}
-
 /** POST <production URL>/notification on one webhook process, from a Market address. */
-async function notify(proc: ClusterProcess, body: unknown): Promise<Answer> {
-	const started = performance.now();
-	const response = await fetch(`${proc.n8n.baseUrl}/webhook/${WEBHOOK_ID}/notification`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'x-forwarded-for': MARKET_IP },
-		body: JSON.stringify(body),
-	});
-	const text = await response.text();
-	let parsed: unknown = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		// not JSON
-	}
-	return { status: response.status, body: parsed, ms: performance.now() - started };
-}
+const notify = async (proc: ClusterProcess, body: unknown) =>
+	await notifyProcess(proc, WEBHOOK_ID, body);
 
 /** A new chat (never used by another case) with a buyer message in it, and its notification. */
 function buyerMessage(text: string) {

@@ -60,21 +60,18 @@ export async function runOnce(this: IExecuteFunctions): Promise<INodeExecutionDa
 			kept.push({ item });
 			continue;
 		}
-		if (claimed.has(`${scope}|${key}`)) continue;
-		remember(claimed, `${scope}|${key}`, true, CLAIMED_MAX_KEYS);
+		const claim = `${scope}|${key}`;
+		if (claimed.has(claim)) continue;
+		remember(claimed, claim, true, CLAIMED_MAX_KEYS);
 		kept.push({ item, key });
 	}
 	const keys = kept.flatMap(({ key }) => (key === undefined ? [] : [key]));
 	if (keys.length === 0) return [kept.map(({ item }) => item)];
 
-	const record = async () =>
-		await this.helpers.checkProcessedAndRecord(keys, 'node', {
-			mode: 'entries',
-			maxEntries: RECORDED_MAX_KEYS,
-		});
 	const attempt = async () => {
 		try {
-			return { result: await record() };
+			const options = { mode: 'entries' as const, maxEntries: RECORDED_MAX_KEYS };
+			return { result: await this.helpers.checkProcessedAndRecord(keys, 'node', options) };
 		} catch (failure) {
 			return { failure };
 		}
