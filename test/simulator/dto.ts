@@ -37,6 +37,3 @@ export function messageDTO(m: MessageRecord) {
 	if (m.payload && m.payload.length > 0) dto.payload = m.payload.map((p) => ({ ...p }));
 	return dto;
 }
-
-export const byUpdatedDesc = (a: ChatRecord, b: ChatRecord) =>
-	Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || b.chatId - a.chatId;

@@ -11,9 +11,10 @@ import {
 	type ChatRecord,
 	type MessageRecord,
 } from './fixtures';
-import { byUpdatedDesc, chatInfoDTO, contextDTO, messageDTO } from './dto';
+import { chatInfoDTO, contextDTO, messageDTO } from './dto';
 import { MAX_FILE_BYTES, MAX_MESSAGE_LENGTH, type OperationSpec } from './operations';
 import type {
+	ChatOrder,
 	AddChatInput,
 	AddMessageInput,
 	OperationId,
@@ -51,6 +52,9 @@ export interface Ctx {
 /** What handlers may use of the simulator. */
 export interface HandlerHost {
 	readonly state: SimState;
+	readonly chatOrder: ChatOrder;
+	/** A new seed for each listing in the `shuffled` order. */
+	nextListingSeed(): number;
 	readonly url: string;
 	clock(): number;
 	nextMessageId: number;
@@ -163,10 +167,40 @@ function getCampaigns(this: HandlerHost, ctx: Ctx): Reply {
 
 /**
  * POST /v2/businesses/{businessId}/chats — filters are AND-ed across fields
- * and OR-ed within one. Order: most recently updated first (ties: higher
- * chatId first). Paging is keyset-based: the token carries the last chat's
- * (updatedAt, chatId) and is signed with the normalised filters.
+ * and OR-ed within one. Order: the simulator's `chatOrder` (Market's spec states none).
+ * Paging is keyset-based: the token carries the last chat's sort key (and the listing's
+ * seed when shuffled) and is signed with the normalised filters.
  */
+/** A chat's place in a listing, ascending; the chatId last makes every key unique. */
+function chatSortKey(order: ChatOrder, chat: ChatRecord, seed: number): number[] {
+	switch (order) {
+		case 'creation':
+			return [-Date.parse(chat.createdAt), -chat.chatId];
+		case 'idAsc':
+			return [chat.chatId];
+		case 'shuffled':
+			return [mix(seed, chat.chatId), chat.chatId];
+		default:
+			return [-Date.parse(chat.updatedAt), -chat.chatId];
+	}
+}
+
+/** A 32-bit hash of a listing's seed and a chat: the chat's place in that shuffled listing. */
+function mix(seed: number, chatId: number): number {
+	let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(chatId, 0xc2b2ae35);
+	h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+	h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+	return (h ^ (h >>> 16)) >>> 0;
+}
+
+function compareKeys(a: number[], b: number[]): number {
+	for (let i = 0; i < Math.max(a.length, b.length); i++) {
+		const d = (a[i] ?? 0) - (b[i] ?? 0);
+		if (d !== 0) return d;
+	}
+	return 0;
+}
+
 function getChats(this: HandlerHost, ctx: Ctx): Reply {
 	const limit = intParam(ctx.query.limit, 'limit', { min: 1, max: 20 }) ?? 10;
 	const body = jsonBody(ctx);
@@ -212,8 +246,7 @@ function getChats(this: HandlerHost, ctx: Ctx): Reply {
 		)
 		.filter((c) => !filter.contextTypes || filter.contextTypes.includes(c.context.type))
 		.filter((c) => !filter.types || filter.types.includes(c.type))
-		.filter((c) => !filter.statuses || filter.statuses.includes(c.status))
-		.sort(byUpdatedDesc);
+		.filter((c) => !filter.statuses || filter.statuses.includes(c.status));
 
 	// Normalise so the same filters in another order share tokens.
 	const normalised = {
@@ -225,23 +258,30 @@ function getChats(this: HandlerHost, ctx: Ctx): Reply {
 	};
 	const scope = `chats|${ctx.businessId}|${JSON.stringify(normalised)}`;
 	const token = pageToken(ctx.query);
-	let rest = chats;
+	let seed = 0;
+	let after: number[] | undefined;
 	if (token !== undefined) {
-		const cursor = decodeToken(token, scope, (c): c is { u: number; c: number } => {
-			const o = c as { u?: unknown; c?: unknown } | null;
-			return typeof o === 'object' && o !== null && isInt(o.u) && isInt(o.c, 1);
+		const cursor = decodeToken(token, scope, (c): c is { k: number[]; r: number } => {
+			const o = c as { k?: unknown; r?: unknown } | null;
+			return (
+				typeof o === 'object' &&
+				o !== null &&
+				Array.isArray(o.k) &&
+				o.k.every((v) => isInt(v)) &&
+				isInt(o.r)
+			);
 		});
-		rest = chats.filter((c) => {
-			const u = Date.parse(c.updatedAt);
-			return u < cursor.u || (u === cursor.u && c.chatId < cursor.c);
-		});
-	}
-	const page = rest.slice(0, limit);
-	const last = page[page.length - 1];
+		seed = cursor.r;
+		after = cursor.k;
+	} else if (this.chatOrder === 'shuffled') seed = this.nextListingSeed();
+	const keyed = chats
+		.map((chat) => ({ chat, key: chatSortKey(this.chatOrder, chat, seed) }))
+		.sort((a, b) => compareKeys(a.key, b.key));
+	const rest = after ? keyed.filter((k) => compareKeys(k.key, after) > 0) : keyed;
+	const page = rest.slice(0, limit).map((k) => k.chat);
+	const last = rest[Math.min(limit, rest.length) - 1];
 	const paging =
-		rest.length > limit
-			? { nextPageToken: encodeToken(scope, { u: Date.parse(last.updatedAt), c: last.chatId }) }
-			: {};
+		rest.length > limit ? { nextPageToken: encodeToken(scope, { k: last.key, r: seed }) } : {};
 	return {
 		status: 200,
 		body: { status: 'OK', result: { chats: page.map(chatInfoDTO), paging } },

@@ -30,9 +30,11 @@ import type { AddressInfo } from 'node:net';
 import { HANDLERS, type Ctx } from './handlers';
 import { multipartBoundary, parseMultipart } from './multipart';
 import { HOUR_MS, MAX_BODY_BYTES, OPERATIONS, ROUTES, type OperationSpec } from './operations';
+import { CHAT_ORDERS } from './types';
 import type {
 	AddChatInput,
 	AddMessageInput,
+	ChatOrder,
 	FaultSpec,
 	FileAccess,
 	OperationId,
@@ -70,6 +72,7 @@ import {
 export { SIM_KEYS, SIM_FILE_TOKEN, FIXTURE_FACTS, createFixtures, formatMsk } from './fixtures';
 export type * from './fixtures';
 export type * from './types';
+export { CHAT_ORDERS } from './types';
 export { OPERATIONS, MAX_FILE_BYTES, MAX_MESSAGE_LENGTH, type OperationSpec } from './operations';
 export { MultipartError, multipartBoundary, parseHeaderParams, parseMultipart } from './multipart';
 
@@ -103,6 +106,15 @@ function faultReply(opId: OperationId, fault: Fault, processedStatus?: number): 
 	if (fault.remaining !== undefined) reply.remainingOverride = fault.remaining;
 	else if (status === 420) reply.remainingOverride = 0;
 	return reply;
+}
+
+/** YM_SIM_CHAT_ORDER lets a whole test run (e2e included) use another getChats order. */
+function chatOrderFromEnv(): ChatOrder {
+	const wanted = process.env.YM_SIM_CHAT_ORDER;
+	if (!wanted) return 'activity';
+	if (!(CHAT_ORDERS as readonly string[]).includes(wanted))
+		throw new Error(`YM_SIM_CHAT_ORDER must be one of ${CHAT_ORDERS.join(', ')}, got '${wanted}'`);
+	return wanted as ChatOrder;
 }
 
 function hourStart(ms: number): number {
@@ -149,12 +161,16 @@ class YandexMarketSimulator implements Simulator {
 	private nextChatId = 5001;
 	nextMessageId = 900001;
 	private nextFileId = 1;
+	chatOrder: ChatOrder;
+	private listingSeed: number;
 
 	constructor(private readonly opts: SimulatorOptions) {
 		this.fixtures = cloneFixtures(opts.fixtures ?? createFixtures());
 		this.clock = opts.clock ?? Date.now;
 		this.maxParallel = opts.maxParallel ?? 4;
 		this.latencyMs = opts.latencyMs ?? 0;
+		this.chatOrder = opts.chatOrder ?? chatOrderFromEnv();
+		this.listingSeed = opts.chatOrderSeed ?? 1;
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((err) => {
 				// Only reachable on a bug in the simulator; answer 500 rather than hang.
@@ -210,6 +226,11 @@ class YandexMarketSimulator implements Simulator {
 		this.nextChatId = Math.max(5001, ...f.chats.map((c) => c.chatId + 1));
 		this.nextMessageId = Math.max(900001, ...f.messages.map((m) => m.messageId + 1));
 		this.nextFileId = 1;
+	}
+
+	nextListingSeed(): number {
+		this.listingSeed = (Math.imul(this.listingSeed, 1103515245) + 12345) | 0;
+		return this.listingSeed;
 	}
 
 	setQuota(opId: OperationId, remaining: number): void {

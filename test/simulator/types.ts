@@ -28,6 +28,16 @@ export type OperationId =
 	| 'getAuthTokenInfo'
 	| 'getCampaigns';
 
+/**
+ * The order in which getChats lists chats, which Market's spec does not state:
+ * - `activity`: latest `updatedAt` first (ties: higher chatId first), the default;
+ * - `creation`: newest `createdAt` first;
+ * - `idAsc`: lowest chatId first;
+ * - `shuffled`: a new random order for every listing (its pages follow that listing's order).
+ */
+export type ChatOrder = 'activity' | 'creation' | 'idAsc' | 'shuffled';
+export const CHAT_ORDERS: readonly ChatOrder[] = ['activity', 'creation', 'idAsc', 'shuffled'];
+
 export interface SimulatorOptions {
 	/** 0 (default) picks a free port. */
 	port?: number;
@@ -54,6 +64,10 @@ export interface SimulatorOptions {
 	fileOAuthToken?: string;
 	/** Delay in ms before a file download is answered. Default 0. */
 	fileLatencyMs?: number;
+	/** getChats' order; default the YM_SIM_CHAT_ORDER environment variable, else `activity`. */
+	chatOrder?: ChatOrder;
+	/** Seed of the `shuffled` order's random listings. Default 1. */
+	chatOrderSeed?: number;
 }
 
 /** Who may download an attachment: anyone with the link, a valid Api-Key, or an OAuth token. */
@@ -195,6 +209,8 @@ export interface Simulator {
 	/** Removes a message, as if it were deleted. */
 	deleteMessage(chatId: number, messageId: number): void;
 	setChatStatus(chatId: number, status: ChatStatus): void;
+	/** getChats' order from now on (see ChatOrder). */
+	chatOrder: ChatOrder;
 	/** A chat's messages, oldest first. */
 	messagesOf(chatId: number): MessageRecord[];
 	close(): Promise<void>;
