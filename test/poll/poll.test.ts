@@ -5,6 +5,8 @@
  * messages that show up late; the store's own messages never; and a quiet poll costs one
  * request.
  */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { FIXTURE_FACTS } from '../simulator/fixtures';
 import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
@@ -21,6 +23,7 @@ beforeAll(async () => {
 afterAll(async () => await sim.close());
 beforeEach(() => {
 	sim.reset();
+	sim.chatOrder = 'activity';
 	tick(3_600_000);
 });
 
@@ -29,6 +32,26 @@ function harness(filters: IDataObject = {}, businessId: number = BUSINESS) {
 		{ businessId: byId(businessId), filters: filters as INodeParameters },
 		{ apiKey: SIM_KEYS.communication, baseUrl: sim.url },
 	).start();
+}
+
+/** Chats of the business, newest created first. */
+const createdOf = (businessId: number = BUSINESS) =>
+	sim.state.chats
+		.filter((c) => c.businessId === businessId)
+		.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.chatId - a.chatId);
+const pagesOf = () => Math.ceil(chatsOf().length / 20);
+const mode = (poll: PollHarness) => (poll.cursor() as { order: { mode: string } }).order.mode;
+
+/** Activates a trigger and moves an older chat ahead of a newer one, which proves activity order. */
+async function proven(): Promise<PollHarness> {
+	const poll = await harness();
+	await poll.poll();
+	tick();
+	sim.addMessage(chatsOf()[5].chatId, { message: 'moves up' });
+	tick();
+	expect(texts(await poll.poll())).toEqual(['moves up']);
+	expect(mode(poll)).toBe('activity');
+	return poll;
 }
 
 /** Chats of the business, newest activity first. */
@@ -90,9 +113,8 @@ describe('Yandex Market Polling Trigger', () => {
 		expect(texts(await poll.poll())).toEqual(['between activation and first poll']);
 	});
 
-	test('a quiet poll is one getChats request; a poll after two chats moved reads just those two, from their last messages', async () => {
-		const poll = await harness();
-		await poll.poll();
+	test('a quiet poll is one getChats request once Market is seen listing by activity; a poll after two chats moved reads just those two, from their last messages', async () => {
+		const poll = await proven();
 		const [a, b] = chatsOf();
 		tick();
 		sim.addMessage(a.chatId, { message: 'one' });
@@ -325,6 +347,180 @@ describe('Yandex Market Polling Trigger', () => {
 		sim.addMessage(chat.chatId, { message: 'second business' });
 		tick();
 		expect(texts(await other.poll())).toEqual(['second business']);
+	});
+});
+
+describe('Market’s order of chats, which its spec does not state', () => {
+	test('until Market is seen listing by activity, every poll lists every page; after, a quiet poll is one request, and once an hour every page again', async () => {
+		const poll = await harness();
+		expect(await poll.poll()).toEqual([]);
+		expect(mode(poll)).toBe('unknown');
+		tick();
+		sim.requests.length = 0;
+		expect(await poll.poll()).toEqual([]);
+		// Quiet: no chat overtook another, so no fixed order is ruled out yet.
+		expect(calls()).toEqual(Array(pagesOf()).fill('getChats'));
+		expect(mode(poll)).toBe('unknown');
+
+		sim.addMessage(chatsOf()[7].chatId, { message: 'overtakes' });
+		tick();
+		expect(texts(await poll.poll())).toEqual(['overtakes']);
+		expect(mode(poll)).toBe('activity');
+		for (let minute = 1; minute <= 61; minute++) {
+			tick();
+			sim.requests.length = 0;
+			expect(await poll.poll()).toEqual([]);
+			if (calls().length > 1) break;
+			expect(calls()).toEqual(['getChats']);
+		}
+		// The hourly check lists every page and keeps the proof.
+		expect(calls()).toEqual(Array(pagesOf()).fill('getChats'));
+		expect(mode(poll)).toBe('activity');
+	});
+
+	test.each(['activity', 'creation'] as const)(
+		'1,000 chats listed in %s order: what a poll costs (README), messages written in the same second as a poll included',
+		async (order) => {
+			sim.chatOrder = order;
+			for (let i = chatsOf().length; i < 1000; i++) {
+				tick(1000);
+				sim.addChat({ businessId: BUSINESS });
+			}
+			const all = chatsOf().map((c) => c.chatId);
+			const poll = await harness();
+			await poll.poll();
+			const written: string[] = [];
+			const emitted: string[] = [];
+			const perPoll: number[] = [];
+			for (let minute = 0; minute < 8; minute++) {
+				// Three chats far down the list, written in the same second as the poll.
+				if (minute % 4 === 0)
+					for (const chatId of [all[500 + minute], all[900 + minute], all[999 - minute]])
+						written.push(String(sim.addMessage(chatId, { message: 'x' }).messageId));
+				sim.requests.length = 0;
+				emitted.push(...(await poll.poll()).map((i) => String(i.messageId)));
+				perPoll.push(calls().filter((c) => c === 'getChats').length);
+				tick();
+			}
+			emitted.push(...(await poll.poll()).map((i) => String(i.messageId)));
+			expect(emitted.sort()).toEqual(written.sort());
+			if (order === 'activity') {
+				// A full listing sees the first chats move up; from then on one request a poll.
+				expect(perPoll).toEqual([50, 1, 1, 1, 1, 1, 1, 1]);
+			} else {
+				expect(perPoll).toEqual(Array(8).fill(50));
+			}
+		},
+		60_000,
+	);
+
+	test.each(['creation', 'idAsc', 'shuffled'] as const)(
+		'listed in %s order: a buyer message in a chat on the last page comes once, and the fallback is logged once',
+		async (order) => {
+			sim.chatOrder = order;
+			const warn = jest.spyOn(Container.get(Logger), 'warn');
+			try {
+				const poll = await harness();
+				await poll.poll();
+				const oldest = createdOf().at(-1)!;
+				for (let round = 0; round < 5; round++) {
+					tick();
+					sim.addMessage(oldest.chatId, { message: `oldest chat ${round}` });
+					sim.addMessage(createdOf()[round].chatId, { message: `newer chat ${round}` });
+					tick();
+					expect(texts(await poll.poll()).sort()).toEqual(
+						[`oldest chat ${round}`, `newer chat ${round}`].sort(),
+					);
+					expect(mode(poll)).toBe('other');
+				}
+				const told = warn.mock.calls.filter(([m]) =>
+					/does not list chats by latest activity/.test(String(m)),
+				);
+				expect(told).toHaveLength(1);
+			} finally {
+				warn.mockRestore();
+			}
+		},
+	);
+
+	test.each(['creation', 'idAsc', 'shuffled'] as const)(
+		'listed in %s order: a manual test run still shows the latest buyer message',
+		async (order) => {
+			sim.chatOrder = order;
+			const poll = await harness();
+			const oldest = createdOf().at(-1)!;
+			sim.addMessage(createdOf()[0].chatId, { message: 'older buyer message' });
+			tick(1000);
+			sim.addMessage(oldest.chatId, { message: 'latest buyer message' });
+			expect(texts(await poll.poll('manual'))).toEqual(['latest buyer message']);
+		},
+	);
+
+	test.each(['creation', 'idAsc'] as const)(
+		'%s order that happens to match activity order, page after page, is not taken for it: a message in a chat on the last page still comes',
+		async (order) => {
+			// Every chat active in the order Market lists it: both orders list the same three pages.
+			const listed =
+				order === 'creation' ? createdOf() : chatsOf().sort((a, b) => a.chatId - b.chatId);
+			for (const chat of [...listed].reverse()) {
+				tick(1000);
+				sim.addMessage(chat.chatId, { sender: 'PARTNER', message: 'in listing order' });
+			}
+			sim.chatOrder = order;
+			const poll = await harness();
+			await poll.poll();
+			for (let k = 0; k < 5; k++) {
+				tick();
+				expect(await poll.poll()).toEqual([]);
+			}
+			expect(mode(poll)).toBe('unknown');
+			sim.addMessage(listed.at(-1)!.chatId, { message: 'on the last page' });
+			tick();
+			sim.requests.length = 0;
+			expect(texts(await poll.poll())).toEqual(['on the last page']);
+			expect(calls().filter((c) => c === 'getChats')).toHaveLength(pagesOf());
+			expect(mode(poll)).toBe('other');
+		},
+	);
+
+	test('Market changing its order after it was proven: a page out of order is seen at once; one that looks sorted is caught by the hourly check, late but once', async () => {
+		const poll = await proven();
+		// The 20 newest-created chats become active oldest-created first: listed by creation,
+		// the first page then looks sorted by activity.
+		const newest = createdOf().slice(0, 20).reverse();
+		for (const chat of newest) {
+			tick(1000);
+			sim.addMessage(chat.chatId, { sender: 'PARTNER', message: 'store' });
+		}
+		tick();
+		expect(await poll.poll()).toEqual([]);
+		sim.chatOrder = 'creation';
+		const old = createdOf().at(-1)!;
+		tick();
+		sim.addMessage(old.chatId, { message: 'hidden behind a sorted first page' });
+		tick();
+		sim.requests.length = 0;
+		expect(await poll.poll()).toEqual([]);
+		expect(calls()).toEqual(['getChats']);
+		let found: Array<Record<string, unknown>> = [];
+		for (let minute = 0; minute < 61 && found.length === 0; minute++) {
+			tick();
+			found = await poll.poll();
+		}
+		expect(texts(found)).toEqual(['hidden behind a sorted first page']);
+		expect(mode(poll)).toBe('other');
+		tick();
+		expect(await poll.poll()).toEqual([]);
+
+		// A first page out of order after the proof: that very poll lists every page.
+		sim.chatOrder = 'activity';
+		const again = await proven();
+		sim.chatOrder = 'idAsc';
+		tick();
+		sim.addMessage(createdOf()[30].chatId, { message: 'out of order' });
+		tick();
+		expect(texts(await again.poll())).toEqual(['out of order']);
+		expect(mode(again)).toBe('other');
 	});
 });
 

@@ -1,11 +1,19 @@
 /**
- * Seeded random runs of the Polling Trigger: buyer and store messages in 24 chats, polls
- * that overlap, restarts (graceful and killed), Market failing, writes in the same second as
- * a poll. Whatever the order, every buyer message written after the activation is emitted
- * exactly once and the store's never.
+ * Seeded random runs of the Polling Trigger: buyer and store messages in every chat of a
+ * business (45, old and new, three pages) and in chats started during the run, polls that
+ * overlap, restarts (graceful and killed), Market failing, writes in the same second as a
+ * poll. Under every order in which the simulator can list chats, every buyer message written
+ * after the activation is emitted exactly once and the store's never; listing stops early only
+ * under Market's activity order, and every other order is told apart before it costs a message.
  */
 import { FIXTURE_FACTS } from '../simulator/fixtures';
-import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
+import {
+	CHAT_ORDERS,
+	SIM_KEYS,
+	startSimulator,
+	type ChatOrder,
+	type Simulator,
+} from '../simulator/server';
 import { byId, PollHarness } from '../support/engine';
 
 const BUSINESS = FIXTURE_FACTS.businesses.demo;
@@ -26,15 +34,32 @@ function mulberry32(seed: number) {
 	};
 }
 
-async function run(seed: number) {
+/** What the trigger's cursor has concluded of Market's order. */
+const orderMode = (poll: PollHarness) =>
+	(poll.cursor() as { order?: { mode?: string } } | undefined)?.order?.mode;
+
+async function run(seed: number, order: ChatOrder) {
 	const random = mulberry32(seed);
 	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
 	sim.reset();
+	sim.chatOrder = order;
 	now += 3_600_000;
-	const chats = sim.state.chats
-		.filter((c) => c.businessId === BUSINESS)
-		.slice(0, 24)
-		.map((c) => c.chatId);
+	const records = sim.state.chats.filter((c) => c.businessId === BUSINESS);
+	// Half the runs of a fixed order start with every chat active in the order Market lists
+	// it: the listing then looks sorted by activity until an older chat speaks.
+	if ((order === 'creation' || order === 'idAsc') && seed % 2 === 0) {
+		const listed = [...records].sort((a, b) =>
+			order === 'creation'
+				? Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.chatId - a.chatId
+				: a.chatId - b.chatId,
+		);
+		for (const chat of listed.reverse()) {
+			now += 1000;
+			sim.addMessage(chat.chatId, { sender: 'PARTNER', message: 'aligned' });
+		}
+	}
+	const chats = records.map((c) => c.chatId);
+	let earlyPolls = 0;
 	let poll = await new PollHarness(
 		{ businessId: byId(BUSINESS), filters: {} },
 		{ apiKey: SIM_KEYS.communication, baseUrl: sim.url },
@@ -47,12 +72,14 @@ async function run(seed: number) {
 	};
 	const write = (n: number) => {
 		for (let k = 0; k < n; k++) {
+			if (random() < 0.05) chats.push(sim.addChat({ businessId: BUSINESS }).chatId);
 			const sender = random() < 0.3 ? 'PARTNER' : 'CUSTOMER';
 			const m = sim.addMessage(pick(chats), { sender, message: `s${seed}` });
 			if (sender === 'CUSTOMER') written.add(`${m.chatId}:${m.messageId}:CUSTOMER`);
 		}
 	};
 	const safePoll = async () => {
+		if (orderMode(poll) === 'activity') earlyPolls++;
 		try {
 			collect(await poll.poll());
 		} catch {
@@ -91,7 +118,7 @@ async function run(seed: number) {
 		now += 60_000;
 		collect(await poll.poll());
 	}
-	return { written, emitted };
+	return { written, emitted, earlyPolls, proven: orderMode(poll) === 'activity' };
 }
 
 let stopHook: (() => void) | undefined;
@@ -112,28 +139,44 @@ function onHistory(fn: () => void): () => void {
 	return stopHook;
 }
 
-test('40 seeded runs: every buyer message once, none lost, none of the store', async () => {
-	let written = 0;
-	let emitted = 0;
-	let duplicates = 0;
-	let lost = 0;
-	let store = 0;
-	for (let seed = 1; seed <= 40; seed++) {
-		const result = await run(seed);
-		const seen = new Set<string>();
-		for (const e of result.emitted) {
-			if (seen.has(e)) duplicates++;
-			seen.add(e);
-			if (!e.endsWith(':CUSTOMER')) store++;
+const SEEDS = 20;
+
+describe.each(CHAT_ORDERS)('chats listed in %s order', (order) => {
+	test(`${SEEDS} seeded runs: every buyer message once, none lost, none of the store; listing stops early only when Market lists by activity`, async () => {
+		let written = 0;
+		let emitted = 0;
+		let duplicates = 0;
+		let lost = 0;
+		let store = 0;
+		let earlyPolls = 0;
+		let proven = 0;
+		for (let seed = 1; seed <= SEEDS; seed++) {
+			const result = await run(seed, order);
+			const seen = new Set<string>();
+			for (const e of result.emitted) {
+				if (seen.has(e)) duplicates++;
+				seen.add(e);
+				if (!e.endsWith(':CUSTOMER')) store++;
+			}
+			for (const w of result.written) if (!seen.has(w)) lost++;
+			written += result.written.size;
+			emitted += result.emitted.length;
+			earlyPolls += result.earlyPolls;
+			if (result.proven) proven++;
 		}
-		for (const w of result.written) if (!seen.has(w)) lost++;
-		written += result.written.size;
-		emitted += result.emitted.length;
-	}
-	process.stderr.write(
-		`[poll random] 40 seeds: ${written} buyer messages written, ${emitted} emitted, ${duplicates} duplicates, ${lost} lost, ${store} store messages emitted\n`,
-	);
-	expect({ duplicates, lost, store }).toEqual({ duplicates: 0, lost: 0, store: 0 });
-	expect(emitted).toBe(written);
-	expect(written).toBeGreaterThan(500);
-}, 120_000);
+		process.stderr.write(
+			`[poll random] ${order}: ${SEEDS} seeds, ${written} buyer messages written, ${emitted} emitted, ${duplicates} duplicates, ${lost} lost, ${store} store messages emitted; ${earlyPolls} polls stopped listing early; activity order proven in ${proven} runs\n`,
+		);
+		expect({ duplicates, lost, store }).toEqual({ duplicates: 0, lost: 0, store: 0 });
+		expect(emitted).toBe(written);
+		expect(written).toBeGreaterThan(250);
+		if (order === 'activity') {
+			// The economy: Market's activity order is seen in every run, and most polls use it.
+			expect(proven).toBe(SEEDS);
+			expect(earlyPolls).toBeGreaterThan(SEEDS * 10);
+		} else {
+			// Never mistaken for activity order: no poll stopped listing early.
+			expect({ earlyPolls, proven }).toEqual({ earlyPolls: 0, proven: 0 });
+		}
+	}, 120_000);
+});

@@ -1,10 +1,10 @@
-/** "From List" for Chat: searches the business's recent chats (Market's getChats). */
+/** "From List" for Chat: the business's chats page by page, in Market's order (Market's getChats). */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { LIMITS } from '../shared/constants';
 import { marketRequest } from '../shared/transport';
 import { parseId } from '../shared/validate';
 
-/** Recent chats of the chosen business; the search text matches the chat, order, return or buyer. */
+/** A page of the chosen business's chats; the search text matches the chat, order, return or buyer. */
 export async function searchChats(
 	this: ILoadOptionsFunctions,
 	filter?: string,

@@ -1,6 +1,7 @@
 /**
  * One poll of the Yandex Market Polling Trigger, from the cursor to the items:
- *   list chats, newest activity first, until one older than the cursor (getChats)
+ *   list chats: every page, or, once Market is seen to list by latest activity, up to the
+ *   first chat older than the cursor (getChats)
  *   → read each chat that moved, from its remembered messages (getChatHistory)
  *   → new messages from the chosen senders in chats of the chosen statuses become items.
  * Every request goes through the shared transport (pacing, waits on 420, read retries, errors).
@@ -19,9 +20,13 @@ import {
 	isSettled,
 	markRead,
 	marketTime,
+	mayStopEarly,
+	needsRead,
 	newMessages,
+	observeOrder,
 	readCursor,
 	readFrom,
+	sortedByActivity,
 	startAt,
 	type ListedChat,
 	type PollCursor,
@@ -70,20 +75,30 @@ function answeredAt(response: MarketResponse): number | undefined {
 	return Number.isFinite(date) ? date : undefined;
 }
 
+interface Listing {
+	/** Every chat listed, once, in Market's order. */
+	chats: Chat[];
+	/** Market's time of the first answer. */
+	at: number;
+	/** The listing went to the last page. */
+	full: boolean;
+}
+
 /**
- * Chats whose activity is at or after `from`, newest first (all of the first page when
- * `from` is undefined), and Market's time of the first answer.
+ * Lists chats page by page. With `stopBefore`, stops after the page that has a chat not active
+ * since then, unless a page so far was out of activity order (then it lists every page).
  */
 async function listChats(
 	this: IPollFunctions,
 	options: Options,
-	from: (at: number) => number,
-	firstPageOnly = false,
-): Promise<{ chats: Chat[]; at: number }> {
+	stopBefore?: (at: number) => number,
+	maxPages = Infinity,
+): Promise<Listing> {
 	const chats: Chat[] = [];
+	const listed = new Set<number>();
 	let at: number | undefined;
 	let pageToken: string | undefined;
-	for (;;) {
+	for (let pages = 1; ; pages++) {
 		const response = await marketRequest.call(this, {
 			operationId: 'getChats',
 			method: 'POST',
@@ -102,13 +117,17 @@ async function listChats(
 		}));
 		// Without a Date from Market, its newest chat time stands in (that chat is read again).
 		at ??= answeredAt(response) ?? Math.max(0, ...page.map((c) => c.updatedAt).filter(isFinite));
-		const stop = from(at);
-		for (const chat of page) {
-			if (Number.isFinite(chat.updatedAt) && isSettled(chat, stop)) return { chats, at };
-			chats.push(chat);
-		}
+		// A chat moved between pages may be listed twice: the first time counts.
+		for (const chat of page)
+			if (!listed.has(chat.chatId) && listed.add(chat.chatId)) chats.push(chat);
 		pageToken = (result.paging as IDataObject | undefined)?.nextPageToken as string | undefined;
-		if (!pageToken || page.length === 0 || firstPageOnly) return { chats, at };
+		if (!pageToken || page.length === 0) return { chats, at, full: true };
+		if (pages >= maxPages) return { chats, at, full: false };
+		if (stopBefore && sortedByActivity(chats, at)) {
+			const stop = stopBefore(at);
+			if (page.some((c) => Number.isFinite(c.updatedAt) && isSettled(c, stop)))
+				return { chats, at, full: false };
+		}
 	}
 }
 
@@ -197,14 +216,21 @@ function readOptions(this: IPollFunctions, deadline: number): Options {
 	};
 }
 
-/** A manual test run: the latest wanted message of the most recently active chats. Touches no cursor. */
+/**
+ * A manual test run: the latest wanted message of the most recently active chats, whatever
+ * order Market lists them in (so it lists every page). Touches no cursor.
+ */
 async function sample(
 	this: IPollFunctions,
 	options: Options,
 ): Promise<INodeExecutionData[] | null> {
-	const { chats } = await listChats.call(this, options, () => -Infinity, true);
+	const { chats } = await listChats.call(this, options);
+	const recent = chats
+		.filter((c) => Number.isFinite(c.updatedAt))
+		.sort((a, b) => b.updatedAt - a.updatedAt)
+		.slice(0, SAMPLE_CHATS);
 	let best: INodeExecutionData | undefined;
-	for (const chat of chats.slice(0, SAMPLE_CHATS)) {
+	for (const chat of recent) {
 		const messages = await readHistory.call(this, options, chat.chatId, undefined);
 		const latest = messages.filter((m) => wanted(options, chat, m)).pop();
 		if (latest) {
@@ -249,35 +275,22 @@ async function pollOnce(
 		const stored =
 			readCursor(staticData.cursor, options.businessId) ??
 			readCursor(firstActivations.get(key), options.businessId);
+		const first = !stored;
 
-		if (!stored) {
-			// First activation: remember the chats active right now; emit nothing from before it.
-			let started: PollCursor | undefined;
-			const { chats, at } = await listChats.call(this, options, (a) => {
-				started = startAt(options.businessId, a);
-				return started.from;
-			});
-			let cursor = started ?? startAt(options.businessId, at);
-			const items: INodeExecutionData[] = [];
-			for (const chat of chats) {
-				const messages = await readHistory.call(this, options, chat.chatId, undefined);
-				// Written after Market's answer to the listing: new, even at the first activation.
-				const floor = Math.floor(at / 1000) * 1000 + 1000;
-				for (const message of newMessages(cursor, chat.chatId, messages, floor)) {
-					if (wanted(options, chat, message)) items.push(itemOf(options.businessId, chat, message));
-				}
-				cursor = markRead(cursor, chat, messages);
-			}
-			staticData.cursor = advance(cursor, at);
-			remember(firstActivations, key, staticData.cursor as PollCursor, 1000);
-			return items.length > 0 ? [items.sort(byTime)] : null;
-		}
-
-		let cursor = stored;
-		const { chats, at } = await listChats.call(this, options, () => stored.from);
+		// First activation: every chat is listed; those active right now are remembered.
+		const listing = await listChats.call(
+			this,
+			options,
+			stored && mayStopEarly(stored) ? () => stored.from : undefined,
+		);
+		const { chats, at } = listing;
+		let cursor = stored ?? startAt(options.businessId, at);
+		// Written after Market's answer to the listing: new, even at the first activation.
+		const floor = first ? Math.floor(at / 1000) * 1000 + 1000 : cursor.full;
 		const items: INodeExecutionData[] = [];
 		let failure: unknown;
 		for (const chat of chats) {
+			if (!Number.isFinite(chat.updatedAt) || !needsRead(cursor, chat)) continue;
 			let messages: Message[];
 			try {
 				messages = await readHistory.call(
@@ -287,16 +300,25 @@ async function pollOnce(
 					readFrom(cursor, chat.chatId),
 				);
 			} catch (error) {
+				if (first) throw asNodeError(node, error);
 				failure = error;
 				break;
 			}
-			for (const message of newMessages(cursor, chat.chatId, messages)) {
+			for (const message of newMessages(cursor, chat.chatId, messages, floor)) {
 				if (wanted(options, chat, message)) items.push(itemOf(options.businessId, chat, message));
 			}
 			cursor = markRead(cursor, chat, messages);
 		}
+		cursor = { ...cursor, order: observeOrder(cursor.order, chats, at, listing.full) };
+		if (cursor.order.mode === 'other' && !cursor.order.told) {
+			this.logger.warn(
+				`Yandex Market Polling Trigger "${node.name}": Market does not list chats by latest activity, so every poll reads every page of chats (${Math.max(1, Math.ceil(chats.length / LIMITS.chatsPageMax))} getChats request(s) now)`,
+			);
+			cursor = { ...cursor, order: { ...cursor.order, told: true } };
+		}
 		// A poll cut short keeps `from`: the chats it did not read are listed and read next time.
-		staticData.cursor = failure === undefined ? advance(cursor, at) : cursor;
+		staticData.cursor = failure === undefined ? advance(cursor, at, listing.full) : cursor;
+		if (first) remember(firstActivations, key, staticData.cursor as PollCursor, 1000);
 		if (failure !== undefined) {
 			const error = asNodeError(node, failure);
 			if (items.length === 0) throw error;

@@ -12,7 +12,7 @@ export const chatGetAllOperation = marketOperation(
 		name: 'Get Many',
 		value: 'getAll',
 		action: 'Get many chats',
-		description: 'List chats with buyers, most recently active first',
+		description: 'List chats with buyers, in the order Market returns them',
 	},
 	{ method: 'POST', url: '/v2/businesses/{businessId}/chats' },
 	{
