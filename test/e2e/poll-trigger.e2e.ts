@@ -1,11 +1,19 @@
 /**
  * The Yandex Market Polling Trigger in a real n8n: a published auto-reply workflow (poll
  * trigger, every minute → Yandex Market node "We received your message") against the
- * simulator, with buyer and store messages written before the first activation, while n8n
- * runs, just before a restart and while n8n is down. Each buyer message must start the
- * workflow exactly once; the store's own messages (the replies among them) never.
+ * simulator, with buyer and store messages written into chats old and new (the oldest sit on
+ * the last page when Market lists by creation) before the first activation, while n8n runs,
+ * just before a restart and while n8n is down. Each buyer message must start the workflow
+ * exactly once; the store's own messages (the replies among them) never. It runs with chats
+ * listed by latest activity and by creation (YM_SIM_CHAT_ORDER picks one order instead).
  */
-import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
+import {
+	CHAT_ORDERS,
+	SIM_KEYS,
+	startSimulator,
+	type ChatOrder,
+	type Simulator,
+} from '../simulator/server';
 import {
 	E2E_OWNER as OWNER,
 	N8nRestSession,
@@ -88,12 +96,12 @@ const DURABLE_CURSORS = {
 };
 const N8N_1 = (process.env.N8N_E2E_VERSION ?? '2').startsWith('1.');
 
-function suite(label: string, env: Record<string, string>) {
+function suite(order: ChatOrder, env: Record<string, string>) {
 	beforeAll(async () => {
 		runtime = ensureN8n();
 		const pack = packPackage();
 		expect(pack.files).toContain('dist/nodes/YandexMarket/YandexMarketPollTrigger.node.js');
-		sim = await startSimulator();
+		sim = await startSimulator({ chatOrder: order });
 		n8n = await publishedWorkflow(
 			runtime,
 			pack,
@@ -113,11 +121,12 @@ function suite(label: string, env: Record<string, string>) {
 	test(
 		'buyer messages around a restart start the workflow exactly once each; old ones and the store’s own never',
 		async () => {
-			const chats = sim.state.chats
+			// Newest and oldest created chats, alternately: three pages of chats lie between.
+			const created = sim.state.chats
 				.filter((c) => c.businessId === BUSINESS)
-				.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))
-				.slice(0, 6)
+				.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
 				.map((c) => c.chatId);
+			const chats = [0, -1, 1, -2, 2, -3].map((i) => created.at(i)!);
 
 			// Before the first activation: old, never emitted.
 			buyer(chats[0], 'before activation');
@@ -135,24 +144,28 @@ function suite(label: string, env: Record<string, string>) {
 			await sleep(3000);
 			expect(await executions()).toHaveLength(0);
 
-			// While n8n runs.
-			buyer(chats[2], 'while running');
+			// While n8n runs, in an old chat and in a chat the buyer just opened.
+			buyer(chats[1], 'while running');
 			store(chats[3], 'store, while running');
+			const fresh = sim.addChat({ businessId: BUSINESS }).chatId;
+			buyer(fresh, 'in a new chat');
 			await nextPoll();
-			expect((await allEmitted()).map((i) => i.message)).toEqual(['while running']);
+			expect((await allEmitted()).map((i) => i.message).sort()).toEqual(
+				['in a new chat', 'while running'].sort(),
+			);
 
 			// Just before a restart, and while n8n is down.
 			buyer(chats[3], 'just before the restart');
 			await n8n.stop();
 			buyer(chats[4], 'while n8n is down');
 			store(chats[5], 'store, while n8n is down');
-			buyer(chats[2], 'while down, in a chat already answered');
+			buyer(chats[1], 'while down, in a chat already answered');
 			await sleep(1500);
 			log(`n8n restarted in ${((await n8n.start()) / 1000).toFixed(1)} s`);
 			await rest.login(OWNER.email, OWNER.password);
 			await waitFor(
 				'the restart to be picked up',
-				async () => ((await allEmitted()).length >= 4 ? true : undefined),
+				async () => ((await allEmitted()).length >= 5 ? true : undefined),
 				POLL_WAIT_MS,
 			);
 
@@ -164,6 +177,7 @@ function suite(label: string, env: Record<string, string>) {
 			expect(texts).toEqual(
 				[
 					'while running',
+					'in a new chat',
 					'just before the restart',
 					'while n8n is down',
 					'while down, in a chat already answered',
@@ -177,7 +191,7 @@ function suite(label: string, env: Record<string, string>) {
 			// Each buyer message was answered once; the replies themselves started nothing.
 			const replies = sim.state.sentMessages.map((m) => `${m.chatId} ${m.message}`).sort();
 			expect(replies).toEqual(
-				[chats[2], chats[3], chats[4], chats[2]].map((c) => `${c} ${REPLY}`).sort(),
+				[chats[1], fresh, chats[3], chats[4], chats[1]].map((c) => `${c} ${REPLY}`).sort(),
 			);
 			const statuses = (await executions()).map((e) => e.status);
 			expect(statuses.every((s) => s === 'success')).toBe(true);
@@ -188,5 +202,11 @@ function suite(label: string, env: Record<string, string>) {
 	);
 }
 
-describe('default settings', () => suite('default settings', {}));
-if (!N8N_1) describe('durable poll cursors', () => suite('durable poll cursors', DURABLE_CURSORS));
+const wanted = process.env.YM_SIM_CHAT_ORDER as ChatOrder | undefined;
+const ORDERS: ChatOrder[] =
+	wanted && CHAT_ORDERS.includes(wanted) ? [wanted] : ['activity', 'creation'];
+for (const order of ORDERS) {
+	describe(`chats listed by ${order}, default settings`, () => suite(order, {}));
+	if (!N8N_1)
+		describe(`chats listed by ${order}, durable poll cursors`, () => suite(order, DURABLE_CURSORS));
+}
