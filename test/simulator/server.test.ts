@@ -128,7 +128,11 @@ function useSimulator(opts: SimulatorOptions = {}) {
 	afterAll(async () => {
 		await sim.close();
 	});
-	beforeEach(() => sim.reset());
+	beforeEach(() => {
+		sim.reset();
+		// These tests describe the default order, whatever YM_SIM_CHAT_ORDER says.
+		sim.chatOrder = opts.chatOrder ?? 'activity';
+	});
 	afterEach(() => checkContract(sim));
 }
 
@@ -274,6 +278,53 @@ describe('simulator', () => {
 			} while (token);
 			expect(requests).toBe(3);
 			expect(seen).toHaveLength(45);
+			expect(new Set(seen).size).toBe(45);
+		});
+
+		async function listAll(): Promise<any[]> {
+			const all: any[] = [];
+			let token: string | undefined;
+			do {
+				const q = `?limit=20${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`;
+				const res = await chats(sim, q);
+				expect(res.status).toBe(200);
+				all.push(...res.body.result.chats);
+				token = res.body.result.paging.nextPageToken;
+			} while (token);
+			return all;
+		}
+
+		it.each([
+			['creation', (a: any, b: any) => Date.parse(b.createdAt) - Date.parse(a.createdAt)],
+			['idAsc', (a: any, b: any) => a.chatId - b.chatId],
+		] as const)(
+			'lists by %s when told to, every chat once across pages',
+			async (order, compare) => {
+				sim.chatOrder = order;
+				const all = await listAll();
+				expect(all).toHaveLength(45);
+				expect(all.map((c) => c.chatId)).toEqual(
+					[...all].sort((a, b) => compare(a, b) || b.chatId - a.chatId).map((c) => c.chatId),
+				);
+			},
+		);
+
+		it('shuffled: a new order for every listing, and its pages follow it even when a chat becomes active between them', async () => {
+			sim.chatOrder = 'shuffled';
+			const first = (await listAll()).map((c) => c.chatId);
+			const second = (await listAll()).map((c) => c.chatId);
+			expect(new Set(first).size).toBe(45);
+			expect(second).not.toEqual(first);
+			expect([...second].sort()).toEqual([...first].sort());
+			const page = await chats(sim, '?limit=20');
+			sim.addMessage(page.body.result.chats[0].chatId, { message: 'between pages' });
+			let token = page.body.result.paging.nextPageToken;
+			const seen = page.body.result.chats.map((c: any) => c.chatId);
+			while (token) {
+				const res = await chats(sim, `?limit=20&pageToken=${encodeURIComponent(token)}`);
+				seen.push(...res.body.result.chats.map((c: any) => c.chatId));
+				token = res.body.result.paging.nextPageToken;
+			}
 			expect(new Set(seen).size).toBe(45);
 		});
 
