@@ -8,6 +8,7 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
+import { searchBusinesses } from './listSearch/searchBusinesses';
 import { properties, webhooks } from './trigger/descriptions';
 import { runOnce } from './trigger/runOnce';
 import { receiveNotification } from './trigger/webhook';
@@ -17,7 +18,8 @@ import { receiveNotification } from './trigger/webhook';
  * - descriptions.ts: the parameters and the two webhooks (why two: see there);
  * - webhook.ts: what happens to one notification, step by step;
  * - runOnce.ts: the execution's first step, one execution per event across n8n processes;
- * - notifications.ts: the notification types and their checks, from Market's spec;
+ * - notifications.ts: the notification types, what makes one processable, event keys;
+ * - business.ts: the business of a notification that names none;
  * - sourceIp.ts, duplicates.ts, details.ts, replies.ts: the steps' parts.
  */
 export class YandexMarketTrigger implements INodeType {
@@ -40,6 +42,9 @@ export class YandexMarketTrigger implements INodeType {
 		webhooks,
 		properties,
 	};
+
+	// The Business option's list.
+	methods = { listSearch: { searchBusinesses } };
 
 	// Market has no API to register the address: the seller pastes it in the cabinet.
 	webhookMethods = {

@@ -1,7 +1,8 @@
 /**
  * The Yandex Market Trigger in a real n8n 2.41.1: the packed package, a published
- * auto-reply workflow (trigger → Yandex Market node "We received your message"), and
- * Market's notifications posted over HTTP to its production URL. n8n runs with
+ * auto-reply workflow (trigger → Yandex Market node "We received your message"), a second
+ * published workflow taking every event with a key of one business, and Market's
+ * notifications posted over HTTP to their production URLs. n8n runs with
  * N8N_PROXY_HOPS=1 (the harness's default) and every request carries X-Forwarded-For,
  * so n8n sees the address in it: a Market address, or a foreign one.
  *
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
 import { exchange, replyContract, specAvailable } from '../trigger/spec';
 import {
+	CREDENTIAL_TYPE,
 	E2E_OWNER as OWNER,
 	executionItems,
 	fetchExecution,
@@ -35,9 +37,12 @@ const WORKFLOW = loadWorkflow('trigger-auto-reply') as ReturnType<typeof loadWor
 		type: string;
 		webhookId?: string;
 		parameters: Record<string, unknown>;
+		credentials?: Record<string, { id: string; name: string }>;
 	}>;
 	connections: Record<string, unknown>;
 };
+/** Events: All Events; its credential's key reaches one business (1001). */
+const ALL_EVENTS_WORKFLOW = loadWorkflow('trigger-all-events') as typeof WORKFLOW;
 const TRIGGER_TYPE = `${PACKAGE_NAME}.yandexMarketTrigger`;
 const WEBHOOK_ID = WORKFLOW.nodes.find((n) => n.type === TRIGGER_TYPE)!.webhookId!;
 const BUSINESS = 1001;
@@ -57,6 +62,7 @@ let n8n: N8nInstance;
 let rest: N8nRestSession;
 let notificationUrl: string;
 let pasteUrl: string;
+let allEventsUrl: string;
 
 interface Answer {
 	status: number;
@@ -68,14 +74,14 @@ interface Answer {
 /** POST <production URL>/notification, as Market does, through a proxy that says who called. */
 async function notify(
 	body: unknown,
-	options: { ip?: string | null; raw?: string; contentType?: string } = {},
+	options: { ip?: string | null; raw?: string; contentType?: string; url?: string } = {},
 ): Promise<Answer> {
 	const headers: Record<string, string> = {
 		'content-type': options.contentType ?? 'application/json',
 	};
 	if (options.ip !== null) headers['x-forwarded-for'] = options.ip ?? MARKET_IP;
 	const started = performance.now();
-	const response = await fetch(notificationUrl, {
+	const response = await fetch(options.url ?? notificationUrl, {
 		method: 'POST',
 		headers,
 		body: options.raw ?? JSON.stringify(body),
@@ -102,7 +108,7 @@ function expectSpecAnswer(answer: Answer, request: unknown = { notificationType:
 	}
 }
 
-const executions = async () => await listExecutions(rest, WORKFLOW.id);
+const executions = async (workflowId = WORKFLOW.id) => await listExecutions(rest, workflowId);
 const waitFor = async <T>(
 	what: string,
 	probe: () => Promise<T | undefined> | T | undefined,
@@ -110,9 +116,13 @@ const waitFor = async <T>(
 ) => await waitUntil(n8n, what, probe, timeoutMs);
 
 /** Waits until `count` executions exist and none is running; returns the new ones. */
-async function executionsAfter(before: number, count: number): Promise<ExecutionSummary[]> {
+async function executionsAfter(
+	before: number,
+	count: number,
+	workflowId = WORKFLOW.id,
+): Promise<ExecutionSummary[]> {
 	return await waitFor(`${count} new execution(s)`, async () => {
-		const all = await executions();
+		const all = await executions(workflowId);
 		const fresh = all.length - before;
 		if (fresh > count) throw new Error(`expected ${count} new execution(s), got ${fresh}`);
 		if (fresh === count && all.every((e) => !['running', 'new', 'waiting'].includes(e.status))) {
@@ -123,8 +133,11 @@ async function executionsAfter(before: number, count: number): Promise<Execution
 }
 
 /** The trigger node's output item in one execution. */
-async function triggerOutput(executionId: string): Promise<Record<string, any>> {
-	return (await executionItems(rest, runtime, executionId, WORKFLOW.nodes[0].name))[0];
+async function triggerOutput(
+	executionId: string,
+	workflow: typeof WORKFLOW = WORKFLOW,
+): Promise<Record<string, any>> {
+	return (await executionItems(rest, runtime, executionId, workflow.nodes[0].name))[0];
 }
 
 function buyerMessage(chatId: number, text: string) {
@@ -152,6 +165,15 @@ beforeAll(async () => {
 		apiKey: SIM_KEYS.communication,
 		baseUrl: sim.url,
 	});
+	await n8n.importCredentials([
+		{
+			...ALL_EVENTS_WORKFLOW.nodes[0].credentials!.yandexMarketApi,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: SIM_KEYS.readOnly, baseUrl: sim.url },
+		},
+	]);
+	await n8n.importWorkflow(ALL_EVENTS_WORKFLOW);
+	await n8n.publishWorkflow(ALL_EVENTS_WORKFLOW.id);
 	log(`n8n ready in ${((await n8n.start()) / 1000).toFixed(1)} s`);
 	expect((await n8n.env()).N8N_PROXY_HOPS).toBe('1');
 	await n8n.setupOwner(OWNER);
@@ -160,6 +182,7 @@ beforeAll(async () => {
 
 	pasteUrl = `${n8n.baseUrl}/webhook/${WEBHOOK_ID}`;
 	notificationUrl = `${pasteUrl}/notification`;
+	allEventsUrl = `${n8n.baseUrl}/webhook/${ALL_EVENTS_WORKFLOW.nodes[0].webhookId!}/notification`;
 	// Right after readiness a production webhook may answer 404 for a moment.
 	await waitFor('the production webhook', async () =>
 		(await notify({ notificationType: 'PING' })).status === 200 ? true : undefined,
@@ -326,7 +349,7 @@ describe('the trigger in n8n', () => {
 			{},
 			[],
 			'just text',
-			{ notificationType: 'CHAT_DELETED', chatId: 101, businessId: BUSINESS },
+			{ notificationType: 42, chatId: 101, businessId: BUSINESS },
 			{
 				notificationType: 'CHAT_MESSAGE_SENT',
 				chatId: 101,
@@ -340,13 +363,7 @@ describe('the trigger in n8n', () => {
 				businessId: BUSINESS,
 				sentAt: new Date().toISOString(),
 			},
-			{
-				notificationType: 'CHAT_MESSAGE_SENT',
-				chatId: 101,
-				messageId: '1',
-				businessId: BUSINESS,
-				sentAt: 'yesterday',
-			},
+			{ notificationType: 'ORDER_CREATED', campaignId: 2001, createdAt: new Date().toISOString() },
 		];
 		for (const body of bodies) {
 			const answer = await notify(body);
@@ -367,6 +384,105 @@ describe('the trigger in n8n', () => {
 		expect(broken.status).toBeGreaterThanOrEqual(400);
 		expect(broken.status).toBeLessThan(500);
 
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('a buyer message with a date without offset, without sentAt, or without businessId each starts the workflow once with the message', async () => {
+		const before = (await executions()).length;
+		const beforeAll = (await executions(ALL_EVENTS_WORKFLOW.id)).length;
+		// Moscow time, as Market's own zone; kept as sent.
+		const noOffset = buyerMessage(133, 'Дата без смещения');
+		noOffset.notification.sentAt = '2026-03-01T13:00:00';
+		const { sentAt: _sentAt, ...noSentAt } = buyerMessage(134, 'Без sentAt').notification;
+		// To the workflow whose key reaches one business: the business comes from the key.
+		const noBusiness = buyerMessage(135, 'Без businessId');
+		const { businessId: _businessId, ...unnamed } = noBusiness.notification;
+
+		const deliveries: Array<[unknown, string]> = [
+			[noOffset.notification, notificationUrl],
+			[noSentAt, notificationUrl],
+			[unnamed, allEventsUrl],
+		];
+		// Each delivered twice: one run each.
+		for (const [body, url] of [...deliveries, ...deliveries]) {
+			const answer = await notify(body, { url });
+			expect({ body, status: answer.status }).toEqual({ body, status: 200 });
+			expectSpecAnswer(answer, body);
+		}
+		const runs = await executionsAfter(before, 2);
+		const [other] = await executionsAfter(beforeAll, 1, ALL_EVENTS_WORKFLOW.id);
+		const outputs = await Promise.all(runs.map(async (run) => await triggerOutput(run.id)));
+		outputs.sort((a, b) => a.chatId - b.chatId);
+		expect(outputs[0]).toMatchObject({
+			chatId: 133,
+			sentAt: '2026-03-01T13:00:00',
+			message: 'Дата без смещения',
+			sender: 'CUSTOMER',
+			businessIdSource: 'notification',
+			notification: noOffset.notification,
+		});
+		expect(outputs[0].absentFields).toBeUndefined();
+		expect(outputs[1]).toMatchObject({
+			chatId: 134,
+			message: 'Без sentAt',
+			absentFields: ['sentAt'],
+			notification: noSentAt,
+		});
+		expect(await triggerOutput(other.id, ALL_EVENTS_WORKFLOW)).toMatchObject({
+			notificationType: 'CHAT_MESSAGE_SENT',
+			businessId: BUSINESS,
+			businessIdSource: 'credential',
+			chatId: 135,
+			messageId: noBusiness.message.messageId,
+			message: 'Без businessId',
+			sender: 'CUSTOMER',
+			notification: unnamed,
+		});
+		await waitFor('the replies', () =>
+			replies(133).length > 0 && replies(134).length > 0 ? true : undefined,
+		);
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before + 2);
+		expect((await executions(ALL_EVENTS_WORKFLOW.id)).length).toBe(beforeAll + 1);
+		expect([replies(133).length, replies(134).length]).toEqual([1, 1]);
+		// The business was learnt from the key once.
+		expect(sim.requests.filter((r) => r.operationId === 'getCampaigns')).toHaveLength(1);
+	});
+
+	test('without businessId, a key of several businesses and no Business option: 400 naming businessId', async () => {
+		const before = (await executions()).length;
+		const { businessId: _businessId, ...unnamed } = buyerMessage(136, 'hi').notification;
+		const answer = await notify(unnamed);
+		expect(answer.status).toBe(400);
+		expect(answer.body.error.type).toBe('WRONG_EVENT_FORMAT');
+		expect(answer.body.error.message).toMatch(/^CHAT_MESSAGE_SENT: businessId is required/);
+		expectSpecAnswer(answer, unnamed);
+		await sleep(QUIET_MS);
+		expect((await executions()).length).toBe(before);
+	});
+
+	test('a type this release does not know is answered 200 and starts nothing; with All Events it starts the workflow as it came', async () => {
+		const before = (await executions()).length;
+		const beforeAll = (await executions(ALL_EVENTS_WORKFLOW.id)).length;
+		const deleted = {
+			notificationType: 'CHAT_DELETED',
+			businessId: BUSINESS,
+			chatId: 137,
+			deletedAt: '2026-03-01T13:00:00',
+		};
+		for (const url of [notificationUrl, allEventsUrl]) {
+			const answer = await notify(deleted, { url });
+			expect(answer.status).toBe(200);
+			expect(answer.body).toMatchObject({ name: 'n8n-nodes-yandex-market' });
+			expectSpecAnswer(answer, deleted);
+		}
+		const [run] = await executionsAfter(beforeAll, 1, ALL_EVENTS_WORKFLOW.id);
+		expect(await triggerOutput(run.id, ALL_EVENTS_WORKFLOW)).toEqual({
+			...deleted,
+			notification: deleted,
+		});
 		await sleep(QUIET_MS);
 		expect((await executions()).length).toBe(before);
 		expect(sim.requests).toHaveLength(0);
@@ -500,6 +616,7 @@ describe('the trigger in n8n', () => {
 
 	test('the API key shows up nowhere in what n8n logged', () => {
 		expect(n8n.logText()).not.toContain(SIM_KEYS.communication);
+		expect(n8n.logText()).not.toContain(SIM_KEYS.readOnly);
 	});
 });
 

@@ -85,6 +85,28 @@ describe('Yandex Market Trigger: one execution per event across n8n processes', 
 		expect(await chats(first.run({ items: [chatCreated(2)] }))).toBeUndefined();
 	});
 
+	it('an event the webhook took without businessId is the one that names it', async () => {
+		const worker = new N8nProcess();
+		const { businessId, ...unnamed } = chatCreated(1).json.notification as IDataObject;
+		const fromCredential = {
+			json: { ...unnamed, businessId, businessIdSource: 'credential', notification: unnamed },
+		};
+		expect(await chats(worker.run({ items: [chatCreated(1)] }))).toEqual([1]);
+		expect(await chats(worker.run({ items: [fromCredential] }))).toBeUndefined();
+		// Settled on another business, it is another event.
+		const other = { json: { ...fromCredential.json, businessId: 2000 } };
+		expect(await chats(worker.run({ items: [other] }))).toEqual([1]);
+	});
+
+	it('a type this release does not know (All Events) runs once per notification', async () => {
+		const worker = new N8nProcess();
+		const deleted = (chatId: number) =>
+			webhookItem({ notificationType: 'CHAT_DELETED', businessId: 1000, chatId });
+		expect(await chats(worker.run({ items: [deleted(1)] }))).toEqual([1]);
+		expect(await chats(new N8nProcess().run({ items: [deleted(1)] }))).toBeUndefined();
+		expect(await chats(worker.run({ items: [deleted(2)] }))).toEqual([2]);
+	});
+
 	it('after a restart a redelivery is still recognised', async () => {
 		expect(await chats(new N8nProcess().run({ items: [chatCreated(1)] }))).toEqual([1]);
 		const restarted = new N8nProcess();

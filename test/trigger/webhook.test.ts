@@ -2,10 +2,19 @@
  * The trigger's webhook() in n8n-core's WebhookContext, fetching details from the Market
  * simulator: what it answers, when it starts the workflow, and with what.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { version } from '../../package.json';
+import { YandexMarketTrigger } from '../../nodes/YandexMarket/YandexMarketTrigger.node';
+import { searchBusinesses } from '../../nodes/YandexMarket/listSearch/searchBusinesses';
+import { ALL_EVENTS, EVENT_TYPES } from '../../nodes/YandexMarket/trigger/notifications';
 import { DETAILS_TIMEOUT_MS, timing } from '../../nodes/YandexMarket/trigger/details';
-import { SIM_KEYS, startSimulator, type Simulator } from '../simulator/server';
+import {
+	SIM_KEYS,
+	createFixtures,
+	startSimulator,
+	type Fixtures,
+	type Simulator,
+} from '../simulator/server';
 import { exchange, replyContract, sampleNotifications, specAvailable } from './spec';
 import { TriggerUnderTest, defaults, type Answer, type TriggerSetup } from './webhookHarness';
 
@@ -69,11 +78,36 @@ async function post(
 
 const marketCalls = () => sim.requests.filter((r) => r.operationId !== null);
 
+/** A delivery Market fails gets 500 UNKNOWN and starts nothing; its redelivery gets 200. */
+async function failsThenRedelivered(t: TriggerUnderTest, body: unknown, says: RegExp) {
+	const failed = await post(t, body);
+	expect(failed.status).toBe(500);
+	expect(failed.started).toBe(false);
+	expect(failed.body).toEqual({ error: { type: 'UNKNOWN', message: expect.stringMatching(says) } });
+	const redelivered = await post(t, body);
+	expect(redelivered.status).toBe(200);
+	return redelivered;
+}
+
 describe('parameters', () => {
 	it('default to chat events, buyer messages, details, address check and duplicate check', () => {
 		const params = defaults();
 		expect(params.events).toEqual(['CHAT_CREATED', 'CHAT_MESSAGE_SENT']);
 		expect(params.options).toEqual({});
+	});
+
+	it("offer All Events and an optional Business with the list of the key's businesses", () => {
+		const { properties } = new YandexMarketTrigger().description;
+		const events = properties.find((p) => p.name === 'events')!;
+		expect(events.options).toContainEqual(
+			expect.objectContaining({ name: 'All Events', value: ALL_EVENTS }),
+		);
+		const options = properties.find((p) => p.name === 'options')!.options as INodeProperties[];
+		const business = options.find((o) => o.name === 'businessId')!;
+		expect(business).toMatchObject({ displayName: 'Business', type: 'resourceLocator' });
+		expect(business.required).toBe(false);
+		expect(JSON.stringify(business.modes)).toContain('searchBusinesses');
+		expect(new YandexMarketTrigger().methods.listSearch.searchBusinesses).toBe(searchBusinesses);
 	});
 });
 
@@ -160,7 +194,7 @@ describe('malformed notifications get 400 WRONG_EVENT_FORMAT and start nothing',
 		['text', 'hello'],
 		['an array', [samples.PING]],
 		['an empty object', {}],
-		['an unknown type', { notificationType: 'CHAT_DELETED', chatId: 1, businessId: BUSINESS }],
+		['a type that is no name', { notificationType: 42, chatId: 1, businessId: BUSINESS }],
 		[
 			'a message without messageId',
 			{
@@ -171,7 +205,7 @@ describe('malformed notifications get 400 WRONG_EVENT_FORMAT and start nothing',
 			},
 		],
 		['a chat with a text chatId', { ...samples.CHAT_CREATED, chatId: 'abc' }],
-		['an order without items', { ...samples.ORDER_CREATED, items: undefined }],
+		['an order without orderId', { ...samples.ORDER_CREATED, orderId: undefined }],
 	])('%s', async (_what, body) => {
 		const answer = await post(trigger(), body);
 		expect(answer.status).toBe(400);
@@ -199,7 +233,9 @@ describe('events', () => {
 		for (const type of others) {
 			const answer = await post(t, samples[type]);
 			expect(answer.status).toBe(200);
-			expect(answer.items).toEqual([{ ...samples[type], notification: samples[type] }]);
+			// Events of a business say where it came from; order events name a store (campaignId).
+			const source = 'businessId' in samples[type] ? { businessIdSource: 'notification' } : {};
+			expect(answer.items).toEqual([{ ...samples[type], notification: samples[type], ...source }]);
 		}
 		expect(marketCalls()).toHaveLength(0);
 	});
@@ -227,6 +263,7 @@ describe('a buyer message', () => {
 				sender: 'CUSTOMER',
 				message: 'Где мой заказ?',
 				notification: body,
+				businessIdSource: 'notification',
 			},
 		]);
 		// Read from getChatHistory (10,000 an hour), not getChatMessage (1,000 an hour).
@@ -254,7 +291,9 @@ describe('a buyer message', () => {
 		const msg = sim.addMessage(107, { message: 'hi' });
 		const body = messageSent(107, msg.messageId);
 		const answer = await post(trigger({}, { fetchDetails: false }), body);
-		expect(answer.items).toEqual([{ ...body, sender: 'CUSTOMER', notification: body }]);
+		expect(answer.items).toEqual([
+			{ ...body, sender: 'CUSTOMER', notification: body, businessIdSource: 'notification' },
+		]);
 	});
 
 	it('with every sender allowed and Fetch Details off, Market is not asked at all', async () => {
@@ -264,7 +303,9 @@ describe('a buyer message', () => {
 			{ fetchDetails: false, senders: ['CUSTOMER', 'PARTNER', 'MARKET', 'SUPPORT'] },
 		);
 		const answer = await post(t, body);
-		expect(answer.items).toEqual([{ ...body, notification: body }]);
+		expect(answer.items).toEqual([
+			{ ...body, notification: body, businessIdSource: 'notification' },
+		]);
 		expect(marketCalls()).toHaveLength(0);
 	});
 });
@@ -310,8 +351,337 @@ describe('a new chat', () => {
 
 	it('without Fetch Details is the notification itself', async () => {
 		const answer = await post(trigger({}, { fetchDetails: false }), samples.CHAT_CREATED);
-		expect(answer.items).toEqual([{ ...samples.CHAT_CREATED, notification: samples.CHAT_CREATED }]);
+		expect(answer.items).toEqual([
+			{
+				...samples.CHAT_CREATED,
+				notification: samples.CHAT_CREATED,
+				businessIdSource: 'notification',
+			},
+		]);
 		expect(marketCalls()).toHaveLength(0);
+	});
+});
+
+describe('what Market really sends is taken', () => {
+	it('a buyer message without sentAt starts the workflow once with the message, saying sentAt was absent', async () => {
+		const msg = sim.addMessage(107, { message: 'Где мой заказ?' });
+		const { sentAt: _sentAt, ...body } = messageSent(107, msg.messageId);
+		const t = trigger();
+		const answer = await post(t, body);
+		expect(answer.status).toBe(200);
+		expect(answer.items).toEqual([
+			{
+				...body,
+				messageId: msg.messageId,
+				createdAt: msg.createdAt,
+				sender: 'CUSTOMER',
+				message: 'Где мой заказ?',
+				notification: body,
+				businessIdSource: 'notification',
+				absentFields: ['sentAt'],
+			},
+		]);
+		expect((await post(t, { ...body })).started).toBe(false);
+	});
+
+	it('a date without an offset is kept as it was sent', async () => {
+		const msg = sim.addMessage(107, { message: 'hi' });
+		const body = { ...messageSent(107, msg.messageId), sentAt: '2026-03-01T13:00:00' };
+		const answer = await post(trigger(), body);
+		expect(answer.status).toBe(200);
+		expect(answer.items).toHaveLength(1);
+		expect(answer.items[0]).toMatchObject({ sentAt: '2026-03-01T13:00:00', notification: body });
+		expect(answer.items[0].absentFields).toBeUndefined();
+	});
+
+	it('a date without an offset is Moscow time: its redelivery in UTC starts nothing', async () => {
+		const t = trigger({}, {}, ['CHAT_ARBITRAGE_STARTED']);
+		const moscow = { ...samples.CHAT_ARBITRAGE_STARTED, startedAt: '2026-03-01T13:00:00' };
+		expect((await post(t, moscow)).items).toEqual([
+			{ ...moscow, notification: moscow, businessIdSource: 'notification' },
+		]);
+		const utc = { ...moscow, startedAt: '2026-03-01T10:00:00Z' };
+		expect((await post(t, utc)).started).toBe(false);
+		// 13:00 UTC is another moment: another dispute.
+		expect((await post(t, { ...moscow, startedAt: '2026-03-01T13:00:00Z' })).started).toBe(true);
+	});
+
+	it('fields and values the spec does not list are kept', async () => {
+		const t = trigger({}, {}, ['ORDER_UPDATED']);
+		const body = {
+			...samples.ORDER_UPDATED,
+			updateType: 'PRICE_UPDATED',
+			reason: 'SELLER',
+			meta: { source: 'new' },
+		};
+		const answer = await post(t, body);
+		expect(answer.status).toBe(200);
+		expect(answer.items).toEqual([{ ...body, notification: body }]);
+	});
+
+	it('`type`, NEW_MESSAGE and a message ID inside `message` are read as Chat Message Sent', async () => {
+		const msg = sim.addMessage(107, { message: 'Где мой заказ?' });
+		const body = {
+			type: 'NEW_MESSAGE',
+			businessId: BUSINESS,
+			chatId: '107',
+			message: { id: msg.messageId },
+		};
+		const answer = await post(trigger(), body);
+		expect(answer.status).toBe(200);
+		expect(answer.items).toEqual([
+			expect.objectContaining({
+				notificationType: 'CHAT_MESSAGE_SENT',
+				businessId: BUSINESS,
+				chatId: 107,
+				messageId: msg.messageId,
+				sender: 'CUSTOMER',
+				message: 'Где мой заказ?',
+				notification: body,
+				absentFields: ['sentAt'],
+			}),
+		]);
+		expect(marketCalls().map((c) => [c.operationId, c.json])).toEqual([
+			['getChatHistory', { messageIdFrom: msg.messageId }],
+		]);
+	});
+});
+
+describe('a notification without businessId', () => {
+	const withoutBusiness = (chatId: number, messageId: number) => {
+		const { businessId: _b, ...body } = messageSent(chatId, messageId);
+		return body;
+	};
+	/** A Market of its own: what a key reaches is learnt per key and Market address. */
+	async function market(fixtures?: Fixtures) {
+		const own = await startSimulator(fixtures ? { fixtures } : {});
+		opened.push(own);
+		return own;
+	}
+	const opened: Simulator[] = [];
+	afterEach(async () => {
+		await Promise.all(opened.splice(0).map(async (s) => await s.close()));
+	});
+	const calls = (s: Simulator) => s.requests.map((r) => `${r.operationId} ${r.path}`);
+	const business = (id: string, mode = 'list') => ({ businessId: { __rl: true, mode, value: id } });
+
+	it("takes the business of a key that reaches one, learnt once and shared by the key's workflows", async () => {
+		const own = await market();
+		const credentials = { apiKey: SIM_KEYS.readOnly, baseUrl: own.url };
+		const first = own.addMessage(107, { message: 'Где мой заказ?' });
+		const body = withoutBusiness(107, first.messageId);
+		const answer = await post(trigger({ credentials }), body);
+		expect(answer.status).toBe(200);
+		expect(answer.items).toEqual([
+			expect.objectContaining({
+				businessId: BUSINESS,
+				businessIdSource: 'credential',
+				chatId: 107,
+				messageId: first.messageId,
+				message: 'Где мой заказ?',
+				notification: body,
+			}),
+		]);
+		expect(answer.items[0].absentFields).toBeUndefined();
+
+		const second = own.addMessage(108, { message: 'Ещё вопрос' });
+		const next = await post(trigger({ credentials }), withoutBusiness(108, second.messageId));
+		expect(next.items[0]).toMatchObject({ businessId: BUSINESS, message: 'Ещё вопрос' });
+		expect(calls(own)).toEqual([
+			'getCampaigns /v2/campaigns',
+			`getChatHistory /v2/businesses/${BUSINESS}/chats/history`,
+			`getChatHistory /v2/businesses/${BUSINESS}/chats/history`,
+		]);
+		expect(own.requests[0].query).toEqual({ page: '1', pageSize: '100' });
+	});
+
+	it('several at once ask Market once', async () => {
+		const own = await market();
+		const t = trigger({ credentials: { apiKey: SIM_KEYS.readOnly, baseUrl: own.url } });
+		const messages = [107, 108, 110].map((chatId) => own.addMessage(chatId, { message: 'hi' }));
+		const answers = await Promise.all(
+			messages.map(async (m) => await post(t, withoutBusiness(m.chatId, m.messageId))),
+		);
+		expect(answers.map((a) => [a.status, a.items[0]?.businessIdSource])).toEqual(
+			messages.map(() => [200, 'credential']),
+		);
+		expect(own.requests.filter((r) => r.operationId === 'getCampaigns')).toHaveLength(1);
+	});
+
+	it.each([
+		['From List', 'list', '1002'],
+		['By ID', 'id', ' 1002 '],
+	])('a key of several businesses: the Business option (%s) tells', async (_mode, mode, value) => {
+		const msg = sim.addMessage(201, { message: 'Здравствуйте' });
+		const body = withoutBusiness(201, msg.messageId);
+		const answer = await post(trigger({}, business(value, mode)), body);
+		expect(answer.status).toBe(200);
+		expect(answer.items).toEqual([
+			expect.objectContaining({
+				businessId: 1002,
+				businessIdSource: 'option',
+				message: 'Здравствуйте',
+			}),
+		]);
+		expect(marketCalls().map((c) => `${c.operationId} ${c.path}`)).toContain(
+			'getChatHistory /v2/businesses/1002/chats/history',
+		);
+	});
+
+	it('the key is asked first; the option counts only when the key does not tell', async () => {
+		const own = await market();
+		const msg = own.addMessage(107, { message: 'hi' });
+		const t = trigger(
+			{ credentials: { apiKey: SIM_KEYS.readOnly, baseUrl: own.url } },
+			business('1002'),
+		);
+		const answer = await post(t, withoutBusiness(107, msg.messageId));
+		expect(answer.items[0]).toMatchObject({ businessId: BUSINESS, businessIdSource: 'credential' });
+	});
+
+	it('the business named in the notification wins over both', async () => {
+		const msg = sim.addMessage(107, { message: 'hi' });
+		const answer = await post(trigger({}, business('1002')), messageSent(107, msg.messageId));
+		expect(answer.items[0]).toMatchObject({
+			businessId: BUSINESS,
+			businessIdSource: 'notification',
+		});
+		expect(marketCalls().map((c) => c.operationId)).toEqual(['getChatHistory']);
+	});
+
+	it.each([
+		[
+			'the key reaches several businesses and no Business is set',
+			{},
+			/several businesses, and the Business option is empty/,
+		],
+		[
+			'the Business option is not an ID',
+			business('shop-1', 'id'),
+			/the Business option \("shop-1"\) is not a business ID/,
+		],
+	])('400 WRONG_EVENT_FORMAT naming businessId when %s', async (_what, options, says) => {
+		const msg = sim.addMessage(107, { message: 'hi' });
+		const answer = await post(trigger({}, options), withoutBusiness(107, msg.messageId));
+		expect(answer.status).toBe(400);
+		expect(answer.started).toBe(false);
+		const { error } = answer.body as { error: { type: string; message: string } };
+		expect(error.type).toBe('WRONG_EVENT_FORMAT');
+		expect(error.message).toMatch(/^CHAT_MESSAGE_SENT: businessId is required: /);
+		expect(error.message).toMatch(says);
+		// No message read: at most the key's stores were asked (once per key, so maybe earlier).
+		expect(marketCalls().filter((c) => c.operationId !== 'getCampaigns')).toEqual([]);
+	});
+
+	it('400 when the key reaches no business', async () => {
+		const fixtures = createFixtures();
+		fixtures.apiKeys.find((k) => k.key === SIM_KEYS.readOnly)!.businessIds = [];
+		const own = await market(fixtures);
+		const t = trigger({ credentials: { apiKey: SIM_KEYS.readOnly, baseUrl: own.url } });
+		const answer = await post(t, withoutBusiness(107, 107001));
+		expect(answer.status).toBe(400);
+		expect(JSON.stringify(answer.body)).toContain("the credential's API key reaches no business");
+	});
+
+	it('Market cannot say which businesses the key reaches: 500, nothing kept, the redelivery is processed', async () => {
+		const own = await market();
+		const t = trigger({ credentials: { apiKey: SIM_KEYS.readOnly, baseUrl: own.url } });
+		const msg = own.addMessage(107, { message: 'hi' });
+		const body = withoutBusiness(107, msg.messageId);
+		// More 503s than the transport's retries of a read.
+		own.failNext('getCampaigns', 503, 4);
+		const redelivered = await failsThenRedelivered(
+			t,
+			body,
+			/^CHAT_MESSAGE_SENT has no businessId.*503.*deliver the notification again/,
+		);
+		expect(redelivered.items[0]).toMatchObject({
+			businessId: BUSINESS,
+			businessIdSource: 'credential',
+		});
+	});
+
+	it('Market cannot say, but the Business option tells: the option is used', async () => {
+		const own = await market();
+		const credentials = { apiKey: SIM_KEYS.readOnly, baseUrl: own.url };
+		own.failNext('getCampaigns', 503, 4);
+		const msg = own.addMessage(107, { message: 'hi' });
+		const answer = await post(
+			trigger({ credentials }, business(String(BUSINESS))),
+			withoutBusiness(107, msg.messageId),
+		);
+		expect(answer.items[0]).toMatchObject({ businessId: BUSINESS, businessIdSource: 'option' });
+	});
+
+	it('its redelivery naming the business is the same event', async () => {
+		const own = await market();
+		const t = trigger({ credentials: { apiKey: SIM_KEYS.readOnly, baseUrl: own.url } });
+		const msg = own.addMessage(107, { message: 'hi' });
+		expect((await post(t, withoutBusiness(107, msg.messageId))).started).toBe(true);
+		expect((await post(t, messageSent(107, msg.messageId))).started).toBe(false);
+	});
+
+	it('an event that is not selected is acknowledged without asking Market', async () => {
+		const { businessId: _b, ...question } = samples.QUESTION_CREATED;
+		const answer = await post(trigger(), question);
+		expect(answer.status).toBe(200);
+		expect(answer.started).toBe(false);
+		expect(marketCalls()).toHaveLength(0);
+	});
+});
+
+describe('types this release does not know', () => {
+	/** Answered 200 as the spec says (SendNotificationResponse), starting nothing. */
+	const acknowledgedOnly = (answer: Answer) => {
+		expect(answer.status).toBe(200);
+		expect(answer.body).toEqual({
+			version,
+			name: 'n8n-nodes-yandex-market',
+			time: expect.any(String),
+		});
+		expect(answer.started).toBe(false);
+	};
+	const deleted = {
+		notificationType: 'CHAT_DELETED',
+		businessId: BUSINESS,
+		chatId: 107,
+		deletedAt: '2026-03-01T13:00:00',
+	};
+
+	it.each([
+		['by default', undefined],
+		['with every known type chosen', EVENT_TYPES],
+	])('are acknowledged with 200 and start nothing %s', async (_when, events) => {
+		acknowledgedOnly(await post(trigger({}, {}, events), deleted));
+		expect(marketCalls()).toHaveLength(0);
+	});
+
+	it('with All Events, start the workflow once with the notification as it came', async () => {
+		const t = trigger({}, {}, [ALL_EVENTS]);
+		const answer = await post(t, deleted);
+		expect(answer.status).toBe(200);
+		expect(answer.items).toEqual([{ ...deleted, notification: deleted }]);
+		expect(marketCalls()).toHaveLength(0);
+		// The same notification again is a duplicate; another one is not.
+		expect((await post(t, { ...deleted })).started).toBe(false);
+		expect((await post(t, { ...deleted, chatId: 108 })).started).toBe(true);
+		const aliased = { type: 'REVIEW_HIDDEN', feedbackId: 555 };
+		expect((await post(t, aliased)).items).toEqual([
+			{ ...aliased, notificationType: 'REVIEW_HIDDEN', notification: aliased },
+		]);
+	});
+
+	it('All Events takes the known types too, with their details', async () => {
+		const t = trigger({}, {}, [ALL_EVENTS]);
+		const msg = sim.addMessage(107, { message: 'Где мой заказ?' });
+		expect((await post(t, messageSent(107, msg.messageId))).items[0]).toMatchObject({
+			message: 'Где мой заказ?',
+		});
+		expect((await post(t, samples.ORDER_CREATED)).started).toBe(true);
+	});
+
+	it('PING keeps its own answer with All Events', async () => {
+		acknowledgedOnly(await post(trigger({}, {}, [ALL_EVENTS]), samples.PING));
 	});
 });
 
@@ -400,14 +770,7 @@ describe('details Market cannot give get 500, so Market delivers again', () => {
 		const body = messageSent(107, msg.messageId);
 		// More 503s than the transport's retries of a read.
 		sim.failNext('getChatHistory', 503, 4);
-		const failed = await post(t, body);
-		expect(failed.status).toBe(500);
-		expect(failed.started).toBe(false);
-		expect(failed.body).toEqual({
-			error: { type: 'UNKNOWN', message: expect.stringContaining('Yandex Market answered 503') },
-		});
-		const redelivered = await post(t, body);
-		expect(redelivered.status).toBe(200);
+		const redelivered = await failsThenRedelivered(t, body, /Yandex Market answered 503/);
 		expect(redelivered.started).toBe(true);
 	});
 

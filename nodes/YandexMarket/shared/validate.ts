@@ -14,6 +14,14 @@ export function invalidParameter(
 	return new NodeOperationError(node, message, { itemIndex, description, level: 'warning' });
 }
 
+/** Market's ID (int64 ≥ 1) in a number or a string of digits; undefined when it is none. */
+export function idOf(value: unknown): number | undefined {
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const id = /^\d+$/.test(text) ? Number(text) : NaN;
+	return Number.isSafeInteger(id) && id >= 1 ? id : undefined;
+}
+
 /**
  * Market's IDs are int64 ≥ 1. Accepts a number or a string of digits (what a resource locator
  * or an expression gives) and refuses anything else before a request is made.
@@ -34,8 +42,8 @@ export function parseId(
 			`${label} (${field}) is empty; enter a whole number of 1 or more`,
 		);
 	}
-	const id = /^\d+$/.test(text) ? Number(text) : NaN;
-	if (!Number.isSafeInteger(id) || id < 1) {
+	const id = idOf(text);
+	if (id === undefined) {
 		throw invalidParameter(
 			node,
 			itemIndex,

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions, IWebhookDescription } from 'n8n-workflow';
 import { attachmentOptions } from '../shared/attachments';
-import { EVENT_TYPES, NOTIFICATION_SPECS } from './notifications';
+import { businessIdLocator } from '../shared/descriptions';
+import { ALL_EVENTS, EVENT_TYPES, NOTIFICATION_SPECS } from './notifications';
 import { MARKET_RANGES } from './sourceIp';
 
 /**
@@ -33,11 +34,19 @@ export const webhooks: IWebhookDescription[] = [
 	},
 ];
 
-const eventOptions: INodePropertyOptions[] = EVENT_TYPES.map((type) => ({
-	name: NOTIFICATION_SPECS[type].label,
-	value: type,
-	description: NOTIFICATION_SPECS[type].description,
-})).sort((a, b) => a.name.localeCompare(b.name));
+const eventOptions: INodePropertyOptions[] = [
+	...EVENT_TYPES.map((type) => ({
+		name: NOTIFICATION_SPECS[type].label,
+		value: type,
+		description: NOTIFICATION_SPECS[type].description,
+	})),
+	{
+		name: 'All Events',
+		value: ALL_EVENTS,
+		description:
+			'Every notification Market sends. Types added by Market after this release of the node start the workflow with the notification as it came; without this choice they are acknowledged and ignored.',
+	},
+].sort((a, b) => a.name.localeCompare(b.name));
 
 /** Who may start the workflow; shared with the Polling Trigger. */
 export const sendersOption: INodeProperties = {
@@ -75,7 +84,7 @@ export const properties: INodeProperties[] = [
 		options: eventOptions,
 		default: ['CHAT_CREATED', 'CHAT_MESSAGE_SENT'],
 		description:
-			'Which notifications start the workflow. Choose the same types in the seller cabinet. Others are acknowledged to Market and start nothing.',
+			'Which notifications start the workflow. Choose the same types in the seller cabinet. Others, and types Market adds after this release unless All Events is chosen, are acknowledged to Market and start nothing.',
 	},
 	{
 		displayName: 'Options',
@@ -84,6 +93,12 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			{
+				...businessIdLocator,
+				required: false,
+				description:
+					"For notifications that come without businessId when the credential's API key reaches several businesses (with a key of one business, the node finds it itself). The output's businessIdSource says where the business came from.",
+			},
 			{
 				...attachmentOptions[0],
 				description: `${attachmentOptions[0].description} Needs Fetch Details on. The downloads must fit in the 10 s Market waits for an answer; a file that does not keeps its link.`,

@@ -1,82 +1,36 @@
 /**
  * Market's notifications, as the notification spec (notification-api/openapi) describes
- * them: every type, the fields each one must carry, and the fields that identify one event
- * (for duplicate detection). test/trigger/notifications.test.ts checks this table against
- * the spec files.
+ * them: every type, its fields, and the fields that identify one event (for duplicate
+ * detection). test/trigger/notifications.test.ts checks this table against the spec files.
+ *
+ * The spec is what Market promises, not all it sends, so a notification is refused only
+ * when it cannot be processed: not a JSON object, no type, or without an ID that
+ * identifies the event. Everything else is taken as it came: extra fields, another date
+ * form, a missing date, a new value of a status, a type added after this release.
  */
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
-
-/** ReturnType. */
-const RETURN_TYPES = ['UNREDEEMED', 'RETURN'] as const;
-/** OrderUpdateType. */
-const ORDER_UPDATE_TYPES = ['SHIPMENT_DATE_UPDATED', 'DELIVERY_DATE_UPDATED', 'UNKNOWN'] as const;
-/** RefundStatusType. */
-const REFUND_STATUSES = [
-	'STARTED_BY_USER',
-	'REFUND_IN_PROGRESS',
-	'REFUNDED',
-	'FAILED',
-	'WAITING_FOR_DECISION',
-	'DECISION_MADE',
-	'REFUNDED_WITH_BONUSES',
-	'REFUNDED_BY_SHOP',
-	'CANCELLED',
-	'REJECTED',
-	'COMPLETE_WITHOUT_REFUND',
-	'PREMODERATION_DISPUTE',
-	'PREMODERATION_DECISION_WAITING',
-	'PREMODERATION_DECISION_MADE',
-	'PREMODERATION_SELECT_DELIVERY',
-	'UNKNOWN',
-] as const;
-/** ReturnShipmentStatusType. */
-const SHIPMENT_STATUSES = [
-	'CREATED',
-	'RECEIVED',
-	'IN_TRANSIT',
-	'READY_FOR_PICKUP',
-	'PICKED',
-	'LOST',
-	'EXPIRED',
-	'CANCELLED',
-	'FULFILMENT_RECEIVED',
-	'PREPARED_FOR_UTILIZATION',
-	'NOT_IN_DEMAND',
-	'UTILIZED',
-	'READY_FOR_EXPROPRIATION',
-	'RECEIVED_FOR_EXPROPRIATION',
-	'UNKNOWN',
-] as const;
+import { idOf } from '../shared/validate';
 
 /**
- * How a field is checked:
- * - `id`: integer ≥ 1 (BusinessId, CampaignId: int64, minimum 1);
- * - `int64`: any integer;
- * - `messageId`: the spec says string; an integer is accepted too, so that a
- *   representation change on Market's side does not turn real messages into 400s;
- * - `dateTime`: ISO 8601 with a UTC offset;
- * - `openEnum`: a non-empty string (OrderStatusType and OrderSubstatusType say
- *   "other values may be returned too");
- * - an array: one of these values;
- * - `items`: NotificationOrderItemDTO[] / NotificationReturnItemDTO[];
- * - `returnStatuses`: NotificationUpdatedReturnStatusesDTO.
+ * What a field is, and so what the trigger needs of it:
+ * - `id`: BusinessId, CampaignId (int64 ≥ 1);
+ * - `int64`: the other IDs (chat, message's chat, order, return, review, question…);
+ * - `messageId`: a string by the spec; an integer is taken too;
+ * - `dateTime`: ISO 8601; compared as an instant when it identifies the event;
+ * - `returnStatuses`: NotificationUpdatedReturnStatusesDTO (identifies a return's update);
+ * - `value`: anything else (items, statuses, enums): kept as sent, never checked.
+ * An ID that identifies the event must be there and be an ID; every other field may be
+ * absent or differ from the spec.
  */
-export type FieldRule =
-	| 'id'
-	| 'int64'
-	| 'messageId'
-	| 'dateTime'
-	| 'openEnum'
-	| 'items'
-	| 'returnStatuses'
-	| readonly string[];
+export type FieldKind = 'id' | 'int64' | 'messageId' | 'dateTime' | 'returnStatuses' | 'value';
 
 export interface NotificationSpec {
 	/** Shown in the node's Events list. */
 	label: string;
 	description: string;
-	/** Every property of the DTO besides notificationType; all of them are required. */
-	fields: Readonly<Record<string, FieldRule>>;
+	/** Every property of the DTO besides notificationType (the spec requires them all). */
+	fields: Readonly<Record<string, FieldKind>>;
 	/** The fields that together identify one event: the same values = the same event. */
 	identity: readonly string[];
 }
@@ -110,7 +64,7 @@ export const NOTIFICATION_SPECS = {
 	ORDER_CREATED: {
 		label: 'Order Created',
 		description: 'A new order',
-		fields: { orderId: 'int64', campaignId: 'id', items: 'items', createdAt: 'dateTime' },
+		fields: { orderId: 'int64', campaignId: 'id', items: 'value', createdAt: 'dateTime' },
 		identity: ['campaignId', 'orderId'],
 	},
 	ORDER_UPDATED: {
@@ -119,7 +73,7 @@ export const NOTIFICATION_SPECS = {
 		fields: {
 			orderId: 'int64',
 			campaignId: 'id',
-			updateType: ORDER_UPDATE_TYPES,
+			updateType: 'value',
 			updatedAt: 'dateTime',
 		},
 		identity: ['campaignId', 'orderId', 'updateType', 'updatedAt'],
@@ -130,8 +84,8 @@ export const NOTIFICATION_SPECS = {
 		fields: {
 			orderId: 'int64',
 			campaignId: 'id',
-			status: 'openEnum',
-			substatus: 'openEnum',
+			status: 'value',
+			substatus: 'value',
 			updatedAt: 'dateTime',
 		},
 		identity: ['campaignId', 'orderId', 'status', 'substatus', 'updatedAt'],
@@ -139,7 +93,7 @@ export const NOTIFICATION_SPECS = {
 	ORDER_CANCELLED: {
 		label: 'Order Cancelled',
 		description: 'An order was cancelled',
-		fields: { orderId: 'int64', campaignId: 'id', items: 'items', cancelledAt: 'dateTime' },
+		fields: { orderId: 'int64', campaignId: 'id', items: 'value', cancelledAt: 'dateTime' },
 		identity: ['campaignId', 'orderId'],
 	},
 	ORDER_CANCELLATION_REQUEST: {
@@ -154,9 +108,9 @@ export const NOTIFICATION_SPECS = {
 		fields: {
 			orderId: 'int64',
 			returnId: 'int64',
-			returnType: RETURN_TYPES,
+			returnType: 'value',
 			campaignId: 'id',
-			items: 'items',
+			items: 'value',
 			createdAt: 'dateTime',
 		},
 		identity: ['campaignId', 'orderId', 'returnId'],
@@ -211,11 +165,20 @@ export const NOTIFICATION_SPECS = {
 } as const satisfies Record<string, NotificationSpec>;
 
 export type EventType = keyof typeof NOTIFICATION_SPECS;
-/** NotificationType: every event type plus Market's check, PING. */
-export type NotificationType = EventType | 'PING';
 
 export const EVENT_TYPES = Object.keys(NOTIFICATION_SPECS) as EventType[];
 export const DEFAULT_EVENTS: EventType[] = ['CHAT_CREATED', 'CHAT_MESSAGE_SENT'];
+/** The Events choice that takes every notification, also of types this release does not know. */
+export const ALL_EVENTS = '*';
+
+/**
+ * Names that other senders use for a type (a Market↔CRM bridge that runs against the real
+ * API accepts NEW_MESSAGE for a new chat message).
+ */
+const TYPE_ALIASES: Readonly<Record<string, EventType>> = { NEW_MESSAGE: 'CHAT_MESSAGE_SENT' };
+
+/** A type name as Market writes them (UPPER_SNAKE_CASE); any case is taken. */
+const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 export function isEventType(value: unknown): value is EventType {
 	return (
@@ -223,22 +186,29 @@ export function isEventType(value: unknown): value is EventType {
 	);
 }
 
-export type ParsedNotification =
-	| { ok: true; type: 'PING'; notification: IDataObject }
-	| { ok: true; type: EventType; notification: IDataObject }
-	| { ok: false; message: string };
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
-/** ShopSku: 1–255 characters, something besides spaces, no control characters except tab. */
-const SHOP_SKU = /^(?=.*\S.*)[^\x00-\x08\x0A-\x1f\x7f]{1,255}$/;
-
 export function isPlainObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isInteger(value: unknown): value is number {
-	return typeof value === 'number' && Number.isInteger(value);
-}
+export type ParsedNotification =
+	| { ok: true; kind: 'ping'; notification: IDataObject }
+	| {
+			ok: true;
+			kind: 'event';
+			type: EventType;
+			/** The body as Market sent it. */
+			notification: IDataObject;
+			/**
+			 * The body with the type's own name in notificationType and its IDs where the trigger
+			 * reads them (a message ID sent inside `message`, IDs sent as text made numbers).
+			 */
+			fields: IDataObject;
+			/** Fields of the type's DTO that the notification does not carry (businessId aside). */
+			absent: string[];
+	  }
+	/** A type this release does not know: kept as it came. */
+	| { ok: true; kind: 'unknown'; type: string; notification: IDataObject }
+	| { ok: false; message: string };
 
 function describe(value: unknown): string {
 	if (value === null) return 'null';
@@ -248,70 +218,61 @@ function describe(value: unknown): string {
 	return String(value);
 }
 
-/** Checks one field; returns what is wrong with it, or undefined. */
-function checkField(name: string, rule: FieldRule, value: unknown): string | undefined {
-	if (value === undefined || value === null) return `${name} is required`;
-	if (Array.isArray(rule)) {
-		return typeof value === 'string' && rule.includes(value)
-			? undefined
-			: `${name} must be one of ${rule.join(', ')}; got ${describe(value)}`;
+const absentValue = (value: unknown) => value === undefined || value === null;
+
+/** An integer, or a string of digits that is one (IDs sent as text); undefined otherwise. */
+function integerOf(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+	if (typeof value !== 'string' || !/^\s*-?\d+\s*$/.test(value)) return undefined;
+	const number = Number(value);
+	return Number.isSafeInteger(number) ? number : undefined;
+}
+
+/** Reads one ID of the event; `problem` says what is wrong with it. */
+function readId(
+	name: string,
+	kind: FieldKind,
+	value: unknown,
+): { value?: string | number; problem?: string } {
+	if (absentValue(value)) return { problem: `${name} is required` };
+	if (kind === 'messageId') {
+		if (typeof value === 'string' && value.trim() !== '') return { value };
+		const number = integerOf(value);
+		return number !== undefined && number >= 0
+			? { value: number }
+			: { problem: `${name} must be a message ID (a string); got ${describe(value)}` };
 	}
-	switch (rule) {
-		case 'id':
-			return isInteger(value) && value >= 1
-				? undefined
-				: `${name} must be an integer of 1 or more; got ${describe(value)}`;
-		case 'int64':
-			return isInteger(value) ? undefined : `${name} must be an integer; got ${describe(value)}`;
-		case 'messageId':
-			return (typeof value === 'string' && value.trim() !== '') || (isInteger(value) && value >= 0)
-				? undefined
-				: `${name} must be a message ID (a string); got ${describe(value)}`;
-		case 'dateTime':
-			return typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
-				? undefined
-				: `${name} must be a date and time in ISO 8601 with an offset (e.g. 2017-11-21T00:00:00.213Z); got ${describe(value)}`;
-		case 'openEnum':
-			return typeof value === 'string' && value !== ''
-				? undefined
-				: `${name} must be a string; got ${describe(value)}`;
-		case 'items': {
-			if (!Array.isArray(value)) return `${name} must be an array; got ${describe(value)}`;
-			for (const [i, item] of value.entries()) {
-				if (!isPlainObject(item)) return `${name}[${i}] must be an object; got ${describe(item)}`;
-				if (typeof item.offerId !== 'string' || !SHOP_SKU.test(item.offerId)) {
-					return `${name}[${i}].offerId must be your SKU (a string of 1–255 characters); got ${describe(item.offerId)}`;
-				}
-				if (!isInteger(item.count))
-					return `${name}[${i}].count must be an integer; got ${describe(item.count)}`;
-			}
-			return undefined;
-		}
-		case 'returnStatuses': {
-			if (!isPlainObject(value)) return `${name} must be an object; got ${describe(value)}`;
-			for (const [field, allowed] of [
-				['refundStatus', REFUND_STATUSES],
-				['shipmentStatus', SHIPMENT_STATUSES],
-			] as const) {
-				const status = value[field];
-				if (
-					status !== undefined &&
-					status !== null &&
-					!(allowed as readonly unknown[]).includes(status)
-				) {
-					return `${name}.${field} must be one of ${allowed.join(', ')}; got ${describe(status)}`;
-				}
-			}
-			return undefined;
-		}
+	if (kind === 'id') {
+		const id = idOf(value);
+		return id !== undefined
+			? { value: id }
+			: { problem: `${name} must be a whole number of 1 or more; got ${describe(value)}` };
 	}
-	return undefined;
+	const number = integerOf(value);
+	return number !== undefined
+		? { value: number }
+		: { problem: `${name} must be a whole number; got ${describe(value)}` };
+}
+
+/** Where the body names its type: notificationType, or `type` when that is absent. */
+function typeField(body: IDataObject): 'notificationType' | 'type' {
+	return absentValue(body.notificationType) && !absentValue(body.type)
+		? 'type'
+		: 'notificationType';
+}
+
+/** A field's value, also where other senders put it (a message ID inside `message`). */
+function valueOf(body: IDataObject, name: string): unknown {
+	if (name === 'messageId' && absentValue(body.messageId) && isPlainObject(body.message)) {
+		return body.message.messageId ?? body.message.id;
+	}
+	return body[name];
 }
 
 /**
- * Checks a request body against SendNotificationRequest: a JSON object whose
- * notificationType is one of NotificationType and which carries every required field
- * of that type's DTO with the right type. Fields the spec does not know are kept.
+ * Reads a request body: a JSON object with a notification type (notificationType, or
+ * `type`). A known type must carry the IDs that identify its event; businessId may be
+ * absent (the webhook finds it elsewhere). Fields the spec does not know are kept.
  */
 export function parseNotification(body: unknown): ParsedNotification {
 	if (!isPlainObject(body)) {
@@ -322,30 +283,73 @@ export function parseNotification(body: unknown): ParsedNotification {
 			}`,
 		};
 	}
-	const type = body.notificationType;
-	if (type === undefined || type === null)
-		return { ok: false, message: 'notificationType is required' };
-	if (type === 'PING') return { ok: true, type: 'PING', notification: body };
-	if (!isEventType(type)) {
+	const field = typeField(body);
+	const raw = body[field];
+	if (absentValue(raw)) return { ok: false, message: 'notificationType is required' };
+	if (typeof raw !== 'string' || !TYPE_NAME.test(raw.trim())) {
 		return {
 			ok: false,
-			message: `notificationType ${describe(type)} is not a notification type of Yandex Market (PING, ${EVENT_TYPES.join(', ')})`,
+			message: `${field} must be a notification type such as CHAT_MESSAGE_SENT; got ${describe(raw)}`,
 		};
 	}
+	const name = raw.trim().toUpperCase();
+	if (name === 'PING') return { ok: true, kind: 'ping', notification: body };
+	const type = TYPE_ALIASES[name] ?? name;
+	if (!isEventType(type)) return { ok: true, kind: 'unknown', type, notification: body };
+
+	const spec: NotificationSpec = NOTIFICATION_SPECS[type];
+	const fields: IDataObject = { ...body, notificationType: type };
+	const absent: string[] = [];
 	const problems: string[] = [];
-	for (const [name, rule] of Object.entries(NOTIFICATION_SPECS[type].fields) as Array<
-		[string, FieldRule]
-	>) {
-		const problem = checkField(name, rule, body[name]);
-		if (problem) problems.push(problem);
+	for (const [name, kind] of Object.entries(spec.fields)) {
+		const value = valueOf(body, name);
+		const needed = spec.identity.includes(name) && ['id', 'int64', 'messageId'].includes(kind);
+		// businessId may come from the credential or the node instead (webhook.ts).
+		if (needed && !(name === 'businessId' && absentValue(value))) {
+			const id = readId(name, kind, value);
+			if (id.problem) problems.push(id.problem);
+			else fields[name] = id.value;
+		}
+		// A missing businessId is filled in, and the item says from where (businessIdSource).
+		if (absentValue(value) && name !== 'businessId') absent.push(name);
 	}
 	if (problems.length > 0) return { ok: false, message: `${type}: ${problems.join('; ')}` };
-	return { ok: true, type, notification: body };
+	return { ok: true, kind: 'event', type, notification: body, fields, absent };
 }
 
-function identityValue(rule: FieldRule | undefined, value: unknown): string {
-	if (rule === 'dateTime' && typeof value === 'string') return String(Date.parse(value));
-	if (rule === 'returnStatuses' && isPlainObject(value)) {
+/** Market's own time zone: a date and time without an offset is Moscow time (UTC+3). */
+const MARKET_OFFSET_MINUTES = 180;
+/** ISO 8601, extended or basic: a date, optionally a time (T or a space), optionally an offset. */
+const ISO_8601 =
+	/^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** The instant an ISO 8601 date and time stands for (epoch ms), or undefined when it is not one. */
+export function instantOf(value: unknown): number | undefined {
+	const match = typeof value === 'string' ? ISO_8601.exec(value.trim()) : null;
+	if (!match) return undefined;
+	const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
+	const parts = [y, mo, d, h, mi, s].map(Number);
+	const [, month, day, hour, minute, second] = parts;
+	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60)
+		return undefined;
+	let offset = MARKET_OFFSET_MINUTES;
+	if (zone && zone.toUpperCase() === 'Z') offset = 0;
+	else if (zone) {
+		const digits = zone.slice(1).replace(':', '');
+		const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+		offset = zone.startsWith('-') ? -minutes : minutes;
+	}
+	const ms = Math.round(Number(`0.${fraction || '0'}`) * 1000);
+	const utc = Date.UTC(parts[0], month - 1, day, hour, minute, second, ms);
+	return utc - offset * 60_000;
+}
+
+function identityValue(kind: FieldKind | undefined, value: unknown): string {
+	if (kind === 'dateTime') {
+		const instant = instantOf(value);
+		if (instant !== undefined) return String(instant);
+	}
+	if (kind === 'returnStatuses' && isPlainObject(value)) {
 		return `${String(value.refundStatus ?? '')}/${String(value.shipmentStatus ?? '')}`;
 	}
 	return String(value);
@@ -355,10 +359,37 @@ function identityValue(rule: FieldRule | undefined, value: unknown): string {
  * A stable key for one event: its type and identifying fields (times compared as
  * instants, so `…Z` and `…+03:00` of the same moment are the same event).
  */
-export function eventKey(type: EventType, notification: IDataObject): string {
+export function eventKey(type: EventType, fields: IDataObject): string {
 	const spec: NotificationSpec = NOTIFICATION_SPECS[type];
 	return [
 		type,
-		...spec.identity.map((field) => identityValue(spec.fields[field], notification[field])),
+		...spec.identity.map((field) => identityValue(spec.fields[field], fields[field])),
 	].join('|');
+}
+
+/** JSON with the keys of every object in order, so that the same content reads the same. */
+function canonical(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+	if (isPlainObject(value)) {
+		const keys = Object.keys(value).sort();
+		return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The key of what a notification reports, for duplicate detection: a known event by its
+ * identifying fields (with the business the webhook settled on when the notification had
+ * none), a type this release does not know by its whole content.
+ */
+export function notificationKey(
+	parsed: Extract<ParsedNotification, { kind: 'event' | 'unknown' }>,
+	businessId?: number,
+): string {
+	if (parsed.kind === 'unknown') {
+		const digest = createHash('sha256').update(canonical(parsed.notification)).digest('base64');
+		return `${parsed.type}|${digest}`;
+	}
+	const { fields } = parsed;
+	return eventKey(parsed.type, absentValue(fields.businessId) ? { ...fields, businessId } : fields);
 }

@@ -22,7 +22,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { inSequence, remember } from '../shared/pacing';
-import { eventKey, isEventType, isPlainObject } from './notifications';
+import { notificationKey, parseNotification } from './notifications';
 import { errorText, readOptions } from './webhook';
 
 /** Event keys n8n keeps per workflow + trigger node in its database. */
@@ -31,11 +31,15 @@ export const RECORDED_MAX_KEYS = 2000;
 const CLAIMED_MAX_KEYS = 10000;
 const claimed = new Map<string, true>();
 
-/** The event an item of the webhook stands for; undefined for anything else. */
+/**
+ * The event an item of the webhook stands for, read as the webhook read it (with the
+ * business it settled on); undefined for anything else.
+ */
 function keyOf(item: INodeExecutionData): string | undefined {
-	const notification = item.json?.notification;
-	if (!isPlainObject(notification) || !isEventType(notification.notificationType)) return undefined;
-	return eventKey(notification.notificationType, notification);
+	const parsed = parseNotification(item.json?.notification);
+	if (!parsed.ok || parsed.kind === 'ping') return undefined;
+	const businessId = item.json.businessId;
+	return notificationKey(parsed, typeof businessId === 'number' ? businessId : undefined);
 }
 
 /** The trigger's `execute()`: the webhook's items, less events another execution already ran. */

@@ -1,7 +1,9 @@
 /**
  * One notification from Market, from the request to the answer:
- *   address check (403) → body check (400) → PING (answered here) → event selected?
- *   → duplicate? → details / sender (500 when Market does not answer in time)
+ *   address check (403) → body check (400: not processable) → PING (answered here)
+ *   → event selected? (a type this release does not know: only with All Events)
+ *   → business (400 when nothing tells it) → duplicate?
+ *   → details / sender (500 when Market does not answer in time)
  *   → start the workflow, answer 200.
  * Only the last step starts the workflow; every other step answers and starts nothing.
  */
@@ -20,8 +22,16 @@ import {
 	fetchMessage,
 	senderAllowed,
 } from './details';
+import { businessOf, type BusinessIdSource } from './business';
 import { detectorFor, storedKeys, syncStored } from './duplicates';
-import { DEFAULT_EVENTS, eventKey, parseNotification, type EventType } from './notifications';
+import {
+	ALL_EVENTS,
+	DEFAULT_EVENTS,
+	NOTIFICATION_SPECS,
+	notificationKey,
+	parseNotification,
+	type ParsedNotification,
+} from './notifications';
 import { okReply, sendError } from './replies';
 import { isAllowedAddress, parseAllowList, rejectionMessage } from './sourceIp';
 
@@ -85,10 +95,8 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 
 	const parsed = parseNotification(this.getBodyData());
 	if (!parsed.ok) return sendError(this, 400, 'WRONG_EVENT_FORMAT', parsed.message);
-	if (parsed.type === 'PING') return { webhookResponse: okReply(startedAt) };
+	if (parsed.kind === 'ping') return { webhookResponse: okReply(startedAt) };
 
-	const type: EventType = parsed.type;
-	const notification = parsed.notification;
 	const workflowId = this.getWorkflow().id ?? '';
 	const detector = detectorFor(`${this.getMode()}|${workflowId}|${node.id ?? node.name}`);
 	const staticData = this.getWorkflowStaticData('node');
@@ -98,13 +106,34 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 	};
 
 	const events = this.getNodeParameter('events', DEFAULT_EVENTS) as string[];
-	if (!events.includes(type)) {
+	if (!events.includes(ALL_EVENTS) && !events.includes(parsed.type)) {
 		persist();
 		return { webhookResponse: okReply(startedAt) };
 	}
+	// Market waits 10 s for the answer: learning the business and reading the details share one budget.
+	const deadline = startedAt.getTime() + timing.detailsTimeoutMs;
 
-	// Claim the event before anything slow, so a second delivery arriving meanwhile waits.
-	const key = eventKey(type, notification);
+	let business: { businessId: number; source: BusinessIdSource } | undefined;
+	if (parsed.kind === 'event' && 'businessId' in NOTIFICATION_SPECS[parsed.type].fields) {
+		const outcome = await businessOf.call(
+			this,
+			parsed.fields.businessId,
+			rawOptions.businessId,
+			deadline,
+		);
+		if ('problem' in outcome) {
+			return sendError(this, 400, 'WRONG_EVENT_FORMAT', `${parsed.type}: ${outcome.problem}`);
+		}
+		if ('lookupError' in outcome) {
+			const message = `${parsed.type} has no businessId, and Yandex Market could not be asked which business the API key reaches: ${errorText(outcome.lookupError)}. Market will deliver the notification again.`;
+			this.logger.warn(`Yandex Market Trigger "${node.name}": ${message}`);
+			return sendError(this, 500, 'UNKNOWN', message);
+		}
+		business = outcome;
+	}
+
+	// Claim the event before the details are read, so a second delivery arriving meanwhile waits.
+	const key = notificationKey(parsed, business?.businessId);
 	let commit = () => {};
 	let release = () => {};
 	if (options.ignoreDuplicates) {
@@ -128,44 +157,45 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 	}
 
 	let details: IDataObject = {};
-	try {
-		const businessId = notification.businessId as number;
-		const chatId = notification.chatId as number;
-		if (
-			type === 'CHAT_MESSAGE_SENT' &&
-			(options.fetchDetails || !allSendersAllowed(options.senders))
-		) {
-			// The notification does not say who wrote: the message does.
-			const message = await fetchMessage.call(
-				this,
-				businessId,
-				chatId,
-				notification.messageId as string,
-			);
-			if (!senderAllowed(message.sender, options.senders)) {
-				commit();
-				persist();
-				return { webhookResponse: okReply(startedAt) };
+	if (parsed.kind === 'event' && business) {
+		const { type, fields } = parsed;
+		const { businessId } = business;
+		const chatId = fields.chatId as number;
+		try {
+			if (
+				type === 'CHAT_MESSAGE_SENT' &&
+				(options.fetchDetails || !allSendersAllowed(options.senders))
+			) {
+				// The notification does not say who wrote: the message does.
+				const message = await fetchMessage.call(
+					this,
+					businessId,
+					chatId,
+					fields.messageId as string | number,
+					deadline - Date.now(),
+				);
+				if (!senderAllowed(message.sender, options.senders)) {
+					commit();
+					persist();
+					return { webhookResponse: okReply(startedAt) };
+				}
+				details = options.fetchDetails ? message : { sender: message.sender };
+			} else if (type === 'CHAT_CREATED' && options.fetchDetails) {
+				details = await fetchChat.call(this, businessId, chatId, deadline - Date.now());
 			}
-			details = options.fetchDetails ? message : { sender: message.sender };
-		} else if (type === 'CHAT_CREATED' && options.fetchDetails) {
-			details = await fetchChat.call(this, businessId, chatId);
+		} catch (error) {
+			release();
+			const message = `Could not get the details of ${type} from Yandex Market: ${errorText(error)}. Market will deliver the notification again.`;
+			this.logger.warn(`Yandex Market Trigger "${node.name}": ${message}`);
+			return sendError(this, 500, 'UNKNOWN', message);
 		}
-	} catch (error) {
-		release();
-		const message = `Could not get the details of ${type} from Yandex Market: ${errorText(error)}. Market will deliver the notification again.`;
-		this.logger.warn(`Yandex Market Trigger "${node.name}": ${message}`);
-		return sendError(this, 500, 'UNKNOWN', message);
 	}
 
 	commit();
 	if (options.ignoreDuplicates) detector.markStarted(key);
 	persist();
-	const json: IDataObject = { ...notification, ...details, notification };
-	if (notification.businessId !== undefined) json.businessId = notification.businessId;
-	if (notification.chatId !== undefined) json.chatId = notification.chatId;
-	let items: INodeExecutionData[] = [{ json }];
-	if (type === 'CHAT_MESSAGE_SENT' && options.fetchDetails) {
+	let items: INodeExecutionData[] = [{ json: itemJson(parsed, details, business) }];
+	if (parsed.type === 'CHAT_MESSAGE_SENT' && options.fetchDetails) {
 		// A file that cannot be fetched in time keeps its link; the event still starts the workflow.
 		items = await attachmentsFor.call(
 			this,
@@ -175,4 +205,28 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 		);
 	}
 	return { workflowData: [items], webhookResponse: okReply(startedAt) };
+}
+
+/**
+ * The item: the notification's fields (a type this release does not know: as it came), the
+ * details read, and `notification` as Market sent it; businessId and chatId at the top, with
+ * where the business came from and which of the type's fields the notification lacked.
+ */
+function itemJson(
+	parsed: Extract<ParsedNotification, { kind: 'event' | 'unknown' }>,
+	details: IDataObject,
+	business?: { businessId: number; source: BusinessIdSource },
+): IDataObject {
+	const { notification } = parsed;
+	if (parsed.kind === 'unknown') {
+		return { ...notification, notificationType: parsed.type, notification };
+	}
+	const json: IDataObject = { ...parsed.fields, ...details, notification };
+	if (business) {
+		json.businessId = business.businessId;
+		json.businessIdSource = business.source;
+	}
+	if (parsed.fields.chatId !== undefined) json.chatId = parsed.fields.chatId;
+	if (parsed.absent.length > 0) json.absentFields = parsed.absent;
+	return json;
 }
