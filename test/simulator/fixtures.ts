@@ -17,7 +17,17 @@
  *                returns: returnId = 880_000 + chatId for RETURN chats.
  *                Orders/returns without any chat exist so createChat can create one
  *                (see FIXTURE_FACTS).
+ *  - reviews and questions: see goodsFixtures.ts.
  */
+import {
+	GOODS_FIXTURE_FACTS,
+	cloneGoodsFixtures,
+	createGoodsFixtures,
+	type GoodsFixtures,
+} from './goodsFixtures';
+import { formatMsk } from './time';
+
+export { formatMsk };
 
 export type ChatStatus =
 	| 'NEW'
@@ -150,7 +160,7 @@ export interface FileRecord {
 	access?: import('./types').FileAccess;
 }
 
-export interface Fixtures {
+export interface Fixtures extends GoodsFixtures {
 	businesses: BusinessRecord[];
 	campaigns: CampaignRecord[];
 	apiKeys: ApiKeyRecord[];
@@ -246,17 +256,14 @@ export const FIXTURE_FACTS = {
 	/** Ids the simulator hands out for things created at run time. */
 	firstCreatedChatId: 5001,
 	firstCreatedMessageId: 900001,
+	/** Reviews and questions (goodsFixtures.ts). */
+	...GOODS_FIXTURE_FACTS,
 } as const;
 
 // Fixed "latest activity" moment of the fixtures; everything else is before it.
 const LATEST = Date.parse('2026-11-20T18:00:00+03:00');
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-
-/** Formats epoch ms as ISO 8601 in Moscow time (`2026-11-20T18:00:00+03:00`). */
-export function formatMsk(ms: number): string {
-	return new Date(ms + 3 * HOUR).toISOString().slice(0, 19) + '+03:00';
-}
 
 const CUSTOMER_NAMES = [
 	'Анна К.',
@@ -489,6 +496,7 @@ export function createFixtures(): Fixtures {
 		chats: [],
 		messages: [],
 		files: [],
+		...createGoodsFixtures(),
 	};
 
 	// Business 1001: 45 chats. Their "last activity" hours are a permutation of
@@ -589,5 +597,6 @@ export function cloneFixtures(f: Fixtures): Fixtures {
 		}),
 		messages: f.messages.map((m) => ({ ...m, payload: m.payload?.map((p) => ({ ...p })) })),
 		files: f.files.map((x) => ({ ...x, data: Buffer.from(x.data) })),
+		...cloneGoodsFixtures(f),
 	};
 }

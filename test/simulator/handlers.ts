@@ -12,6 +12,9 @@ import {
 	type MessageRecord,
 } from './fixtures';
 import { chatInfoDTO, contextDTO, messageDTO } from './dto';
+import { FEEDBACK_HANDLERS } from './goodsFeedback';
+import { QUESTION_HANDLERS } from './goodsQuestions';
+import { keysetPage, mix } from './listing';
 import { MAX_FILE_BYTES, MAX_MESSAGE_LENGTH, type OperationSpec } from './operations';
 import type {
 	ChatOrder,
@@ -21,6 +24,7 @@ import type {
 	RecordedRequest,
 	SimState,
 } from './types';
+import type { GoodsSettings } from './goodsTypes';
 import {
 	ApiError,
 	arrayFilter,
@@ -31,7 +35,7 @@ import {
 	enumCheck,
 	intParam,
 	isInt,
-	isJsonMediaType,
+	jsonBody,
 	mediaType,
 	notFound,
 	pageToken,
@@ -49,8 +53,8 @@ export interface Ctx {
 	multipartError?: string;
 }
 
-/** What handlers may use of the simulator. */
-export interface HandlerHost {
+/** What handlers may use of the simulator (reviews' and questions' settings included). */
+export interface HandlerHost extends Readonly<GoodsSettings> {
 	readonly state: SimState;
 	readonly chatOrder: ChatOrder;
 	/** A new seed for each listing in the `shuffled` order. */
@@ -69,27 +73,6 @@ export interface HandlerHost {
 }
 
 // ----- helpers shared by handlers --------------------------------------
-
-/** The JSON object body of a method whose requestBody is required. */
-function jsonBody(ctx: Ctx): Record<string, unknown> {
-	const ct = ctx.record.headers['content-type'];
-	if (ctx.record.rawBody.length === 0)
-		throw badRequest('Request body is required (application/json)');
-	if (!isJsonMediaType(ct)) {
-		throw new ApiError(
-			400,
-			'UNSUPPORTED_MEDIA_TYPE',
-			`Content-Type must be application/json, got '${ct ?? ''}'`,
-		);
-	}
-	if (ctx.jsonError !== undefined)
-		throw badRequest(`Request body is not valid JSON: ${ctx.jsonError}`);
-	const json = ctx.record.json;
-	if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-		throw badRequest('Request body must be a JSON object');
-	}
-	return json as Record<string, unknown>;
-}
 
 function chatIdParam(ctx: Ctx): number {
 	return intParam(ctx.query.chatId, 'chatId', { required: true, min: 1 })!;
@@ -185,22 +168,6 @@ function chatSortKey(order: ChatOrder, chat: ChatRecord, seed: number): number[]
 	}
 }
 
-/** A 32-bit hash of a listing's seed and a chat: the chat's place in that shuffled listing. */
-function mix(seed: number, chatId: number): number {
-	let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(chatId, 0xc2b2ae35);
-	h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-	h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-	return (h ^ (h >>> 16)) >>> 0;
-}
-
-function compareKeys(a: number[], b: number[]): number {
-	for (let i = 0; i < Math.max(a.length, b.length); i++) {
-		const d = (a[i] ?? 0) - (b[i] ?? 0);
-		if (d !== 0) return d;
-	}
-	return 0;
-}
-
 function getChats(this: HandlerHost, ctx: Ctx): Reply {
 	const limit = intParam(ctx.query.limit, 'limit', { min: 1, max: 20 }) ?? 10;
 	const body = jsonBody(ctx);
@@ -256,32 +223,13 @@ function getChats(this: HandlerHost, ctx: Ctx): Reply {
 		types: filter.types ? [...filter.types].sort() : null,
 		statuses: filter.statuses ? [...filter.statuses].sort() : null,
 	};
-	const scope = `chats|${ctx.businessId}|${JSON.stringify(normalised)}`;
-	const token = pageToken(ctx.query);
-	let seed = 0;
-	let after: number[] | undefined;
-	if (token !== undefined) {
-		const cursor = decodeToken(token, scope, (c): c is { k: number[]; r: number } => {
-			const o = c as { k?: unknown; r?: unknown } | null;
-			return (
-				typeof o === 'object' &&
-				o !== null &&
-				Array.isArray(o.k) &&
-				o.k.every((v) => isInt(v)) &&
-				isInt(o.r)
-			);
-		});
-		seed = cursor.r;
-		after = cursor.k;
-	} else if (this.chatOrder === 'shuffled') seed = this.nextListingSeed();
-	const keyed = chats
-		.map((chat) => ({ chat, key: chatSortKey(this.chatOrder, chat, seed) }))
-		.sort((a, b) => compareKeys(a.key, b.key));
-	const rest = after ? keyed.filter((k) => compareKeys(k.key, after) > 0) : keyed;
-	const page = rest.slice(0, limit).map((k) => k.chat);
-	const last = rest[Math.min(limit, rest.length) - 1];
-	const paging =
-		rest.length > limit ? { nextPageToken: encodeToken(scope, { k: last.key, r: seed }) } : {};
+	const { page, paging } = keysetPage(chats, {
+		keyOf: (chat, seed) => chatSortKey(this.chatOrder, chat, seed),
+		newSeed: () => (this.chatOrder === 'shuffled' ? this.nextListingSeed() : 0),
+		scope: `chats|${ctx.businessId}|${JSON.stringify(normalised)}`,
+		token: pageToken(ctx.query),
+		limit,
+	});
 	return {
 		status: 200,
 		body: { status: 'OK', result: { chats: page.map(chatInfoDTO), paging } },
@@ -531,4 +479,6 @@ export const HANDLERS: Record<OperationId, (this: HandlerHost, ctx: Ctx) => Repl
 	sendMessageToChat,
 	getChatMessage,
 	sendFileToChat,
+	...FEEDBACK_HANDLERS,
+	...QUESTION_HANDLERS,
 };

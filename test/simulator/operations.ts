@@ -1,6 +1,6 @@
 /** Market's methods as the simulator serves them: routes, scopes and hourly limits. */
 import type { ApiKeyScope } from './fixtures';
-import type { OperationId } from './types';
+import type { OperationId, SubscriptionTier } from './types';
 
 // ---------------------------------------------------------------------------
 // Operations: routes, scopes and limits (from the spec's x-auth-scopes and
@@ -14,8 +14,10 @@ export interface OperationSpec {
 	path: string;
 	/** Api-Key scopes that may call it. */
 	scopes: readonly ApiKeyScope[];
-	/** Requests per hour (x-resource-limit-config amount). */
+	/** Requests per hour in the `none` tier (x-resource-limit-config amount). */
 	hourlyLimit: number;
+	/** Requests per hour in each tier; the simulator's `subscriptionTier` picks one. */
+	tierLimits: Readonly<Record<SubscriptionTier, number>>;
 	/** Whether the path has {businessId} (limits and parallelism are per business). */
 	businessScoped: boolean;
 }
@@ -40,20 +42,25 @@ const ANY_SCOPE: readonly ApiKeyScope[] = [
 	'SUPPLIES_MANAGEMENT_READ_ONLY',
 ];
 
+/** `limit`: one amount for both tiers, or [none, medium] where the spec's tiers differ. */
 const op = (
 	id: OperationId,
 	method: 'GET' | 'POST',
 	path: string,
 	scopes: readonly ApiKeyScope[],
-	hourlyLimit: number,
-): OperationSpec => ({
-	id,
-	method,
-	path,
-	scopes,
-	hourlyLimit,
-	businessScoped: path.includes('{businessId}'),
-});
+	limit: number | readonly [none: number, medium: number],
+): OperationSpec => {
+	const [none, medium] = typeof limit === 'number' ? [limit, limit] : limit;
+	return {
+		id,
+		method,
+		path,
+		scopes,
+		hourlyLimit: none,
+		tierLimits: { none, medium },
+		businessScoped: path.includes('{businessId}'),
+	};
+};
 
 export const OPERATIONS: Readonly<Record<OperationId, OperationSpec>> = {
 	getChats: op('getChats', 'POST', '/v2/businesses/{businessId}/chats', CHAT_READ, 5000),
@@ -89,12 +96,75 @@ export const OPERATIONS: Readonly<Record<OperationId, OperationSpec>> = {
 	),
 	getAuthTokenInfo: op('getAuthTokenInfo', 'POST', '/v2/auth/token', ANY_SCOPE, 100),
 	getCampaigns: op('getCampaigns', 'GET', '/v2/campaigns', ANY_SCOPE, 1000),
+	// Reviews (/v2) and questions (/v1): the same read and write scopes as chats.
+	getGoodsFeedbacks: op(
+		'getGoodsFeedbacks',
+		'POST',
+		'/v2/businesses/{businessId}/goods-feedback',
+		CHAT_READ,
+		[5000, 10000],
+	),
+	getGoodsFeedbackComments: op(
+		'getGoodsFeedbackComments',
+		'POST',
+		'/v2/businesses/{businessId}/goods-feedback/comments',
+		CHAT_READ,
+		[5000, 10000],
+	),
+	updateGoodsFeedbackComment: op(
+		'updateGoodsFeedbackComment',
+		'POST',
+		'/v2/businesses/{businessId}/goods-feedback/comments/update',
+		CHAT_WRITE,
+		1000,
+	),
+	deleteGoodsFeedbackComment: op(
+		'deleteGoodsFeedbackComment',
+		'POST',
+		'/v2/businesses/{businessId}/goods-feedback/comments/delete',
+		CHAT_WRITE,
+		1000,
+	),
+	skipGoodsFeedbacksReaction: op(
+		'skipGoodsFeedbacksReaction',
+		'POST',
+		'/v2/businesses/{businessId}/goods-feedback/skip-reaction',
+		CHAT_WRITE,
+		[500, 1000],
+	),
+	getGoodsQuestions: op(
+		'getGoodsQuestions',
+		'POST',
+		'/v1/businesses/{businessId}/goods-questions',
+		CHAT_READ,
+		[1000, 5000],
+	),
+	getGoodsQuestionAnswers: op(
+		'getGoodsQuestionAnswers',
+		'POST',
+		'/v1/businesses/{businessId}/goods-questions/answers',
+		CHAT_READ,
+		[1000, 5000],
+	),
+	updateGoodsQuestionTextEntity: op(
+		'updateGoodsQuestionTextEntity',
+		'POST',
+		'/v1/businesses/{businessId}/goods-questions/update',
+		CHAT_WRITE,
+		[500, 1000],
+	),
 };
 
 /** SendFileToChatRequest: "Максимальный размер файла — 5 Мбайт". */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** SendMessageToChatRequest.message maxLength (Unicode code points, as JSON Schema counts). */
 export const MAX_MESSAGE_LENGTH = 4096;
+/** GoodsFeedbackCommentText maxLength (code points). */
+export const MAX_FEEDBACK_COMMENT_LENGTH = 4096;
+/** QuestionsTextContent maxLength (code points). */
+export const MAX_QUESTION_TEXT_LENGTH = 5000;
+/** PageLimit50: the page size of the review and question lists (default 25). */
+export const GOODS_PAGE_LIMIT = { max: 50, default: 25 } as const;
 /** Hard cap on a request body the simulator reads (well above a 5 MB file plus multipart overhead). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const HOUR_MS = 3_600_000;

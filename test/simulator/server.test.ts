@@ -15,49 +15,9 @@ import {
 	type Simulator,
 	type SimulatorOptions,
 } from './server';
+import { call, exchangeProblems, expectError, type CallOptions } from './testing';
 
 const contract = contractOrSkip();
-
-interface Res {
-	status: number;
-	headers: Headers;
-	body: any;
-}
-
-interface CallOptions {
-	key?: string | null;
-	body?: unknown;
-	/** Sent as is (no JSON encoding). */
-	rawBody?: string | Buffer | FormData;
-	contentType?: string | null;
-	headers?: Record<string, string>;
-}
-
-async function call(
-	sim: Simulator,
-	method: string,
-	path: string,
-	opts: CallOptions = {},
-): Promise<Res> {
-	const headers: Record<string, string> = { ...opts.headers };
-	const key = opts.key === undefined ? SIM_KEYS.communication : opts.key;
-	if (key !== null) headers['Api-Key'] = key;
-	let body: string | Buffer | FormData | undefined;
-	if (opts.rawBody !== undefined) body = opts.rawBody;
-	else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-	if (body !== undefined && !(body instanceof FormData) && opts.contentType !== null) {
-		headers['Content-Type'] = opts.contentType ?? 'application/json';
-	}
-	const res = await fetch(sim.url + path, { method, headers, body });
-	const text = await res.text();
-	let parsed: unknown = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		/* not JSON */
-	}
-	return { status: res.status, headers: res.headers, body: parsed };
-}
 
 const B = FIXTURE_FACTS.businesses.demo;
 const chats = (sim: Simulator, query = '', body: unknown = {}, opts: CallOptions = {}) =>
@@ -90,26 +50,13 @@ function fileForm(
 	return fd;
 }
 
-function expectError(res: Res, status: number, code: string, messagePart?: string | RegExp) {
-	expect(res.status).toBe(status);
-	expect(res.body.status).toBe('ERROR');
-	expect(res.body.errors[0].code).toBe(code);
-	if (messagePart !== undefined) expect(res.body.errors[0].message).toMatch(messagePart);
-}
-
 let checked = 0;
 
 /** Every reply (and every accepted request) of the test against the spec. */
 function checkContract(sim: Simulator) {
 	if (!contract) return;
-	const problems: string[] = [];
-	for (const r of sim.requests) {
-		// Injected 503s are deliberately outside the contract.
-		if (r.status === 503) continue;
-		checked++;
-		problems.push(...contract.validateResponse(r));
-		if (r.status >= 200 && r.status < 300) problems.push(...contract.validateRequest(r));
-	}
+	const { problems, count } = exchangeProblems(contract, sim.requests);
+	checked += count;
 	expect(problems).toEqual([]);
 }
 

@@ -18,8 +18,14 @@
  *
  * Files by concern: types.ts (options, records, state, the admin API of `Simulator`),
  * operations.ts (routes, scopes, limits), validation.ts (error envelope, parameter checks,
- * page tokens), multipart.ts, dto.ts, handlers.ts (one handler per operation, in a table),
- * fixtures.ts (seed data); this file is the HTTP server, limits, faults and the admin API.
+ * page tokens), listing.ts (list order and pages), multipart.ts, dto.ts, handlers.ts (one
+ * handler per operation, in a table), fixtures.ts (seed data); reviews and questions:
+ * goodsTypes.ts (their settings, buyer actions, notifications), goods.ts, goodsFeedback.ts,
+ * goodsQuestions.ts, goodsFixtures.ts; settings.ts (environment defaults), time.ts (Moscow
+ * dates); this file is the HTTP server, limits, faults and the admin API.
+ *
+ * Hourly limits follow the seller's subscription tier (`subscriptionTier`: x-resource-limit-
+ * config's `none` or `medium`); chat methods have the same amounts in both.
  *
  * The simulator does not need the spec files at run time; the per-operation
  * scopes and limits in operations.ts were taken from each path's `x-auth-scopes` and
@@ -30,6 +36,11 @@ import type { AddressInfo } from 'node:net';
 import { HANDLERS, type Ctx } from './handlers';
 import { multipartBoundary, parseMultipart } from './multipart';
 import { HOUR_MS, MAX_BODY_BYTES, OPERATIONS, ROUTES, type OperationSpec } from './operations';
+import { addFeedback, addFeedbackComment, deleteFeedback } from './goodsFeedback';
+import { emptyGoods } from './goodsFixtures';
+import { addAnswer, addAnswerComment, addQuestion, deleteQuestion } from './goodsQuestions';
+import type { GoodsSettings } from './goodsTypes';
+import { initialGoodsSettings, settingFromEnv, subscriptionTierFromEnv } from './settings';
 import { CHAT_ORDERS } from './types';
 import type {
 	AddChatInput,
@@ -42,6 +53,7 @@ import type {
 	SimState,
 	Simulator,
 	SimulatorOptions,
+	SubscriptionTier,
 } from './types';
 import {
 	ApiError,
@@ -72,7 +84,18 @@ import {
 export { SIM_KEYS, SIM_FILE_TOKEN, FIXTURE_FACTS, createFixtures, formatMsk } from './fixtures';
 export type * from './fixtures';
 export type * from './types';
-export { CHAT_ORDERS } from './types';
+export { CHAT_ORDERS, SUBSCRIPTION_TIERS } from './types';
+export type * from './goodsTypes';
+export type * from './goodsFixtures';
+export {
+	ANSWER_COMMENT_CAPS,
+	FEEDBACK_DATE_FILTERS,
+	FEEDBACK_ORDERS,
+	NEED_ANSWER_RULES,
+	QUESTION_IDS_WINDOWS,
+	QUESTION_ORDERS,
+} from './goodsTypes';
+export { DEFAULT_GOODS_SETTINGS, GOODS_SETTINGS } from './settings';
 export { OPERATIONS, MAX_FILE_BYTES, MAX_MESSAGE_LENGTH, type OperationSpec } from './operations';
 export { MultipartError, multipartBoundary, parseHeaderParams, parseMultipart } from './multipart';
 
@@ -83,6 +106,8 @@ export { MultipartError, multipartBoundary, parseHeaderParams, parseMultipart } 
 interface Bucket {
 	windowStart: number;
 	remaining: number;
+	/** The hourly amount it was counted against (the tier may change within the window). */
+	limit: number;
 }
 
 interface Fault extends FaultSpec {
@@ -110,11 +135,7 @@ function faultReply(opId: OperationId, fault: Fault, processedStatus?: number): 
 
 /** YM_SIM_CHAT_ORDER lets a whole test run (e2e included) use another getChats order. */
 function chatOrderFromEnv(): ChatOrder {
-	const wanted = process.env.YM_SIM_CHAT_ORDER;
-	if (!wanted) return 'activity';
-	if (!(CHAT_ORDERS as readonly string[]).includes(wanted))
-		throw new Error(`YM_SIM_CHAT_ORDER must be one of ${CHAT_ORDERS.join(', ')}, got '${wanted}'`);
-	return wanted as ChatOrder;
+	return settingFromEnv('YM_SIM_CHAT_ORDER', CHAT_ORDERS, 'activity');
 }
 
 function hourStart(ms: number): number {
@@ -136,10 +157,15 @@ function emptyState(): SimState {
 		createdChats: [],
 		downloads: [],
 		fileRequests: [],
+		...emptyGoods(),
+		notifications: [],
 	};
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// The settings of reviews and questions are plain properties, set in the constructor.
+interface YandexMarketSimulator extends GoodsSettings {}
 
 class YandexMarketSimulator implements Simulator {
 	url = '';
@@ -162,6 +188,7 @@ class YandexMarketSimulator implements Simulator {
 	nextMessageId = 900001;
 	private nextFileId = 1;
 	chatOrder: ChatOrder;
+	subscriptionTier: SubscriptionTier;
 	private listingSeed: number;
 
 	constructor(private readonly opts: SimulatorOptions) {
@@ -171,6 +198,8 @@ class YandexMarketSimulator implements Simulator {
 		this.latencyMs = opts.latencyMs ?? 0;
 		this.chatOrder = opts.chatOrder ?? chatOrderFromEnv();
 		this.listingSeed = opts.chatOrderSeed ?? 1;
+		this.subscriptionTier = opts.subscriptionTier ?? subscriptionTierFromEnv();
+		Object.assign(this, initialGoodsSettings(opts));
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((err) => {
 				// Only reachable on a bug in the simulator; answer 500 rather than hang.
@@ -380,6 +409,15 @@ class YandexMarketSimulator implements Simulator {
 		return this.opts.fileHost ? `http://${this.opts.fileHost}:${this.port}` : this.url;
 	}
 
+	// Reviews and questions: buyer actions (goodsFeedback.ts, goodsQuestions.ts).
+	readonly addFeedback = addFeedback;
+	readonly addFeedbackComment = addFeedbackComment;
+	readonly deleteFeedback = deleteFeedback;
+	readonly addQuestion = addQuestion;
+	readonly addAnswer = addAnswer;
+	readonly addAnswerComment = addAnswerComment;
+	readonly deleteQuestion = deleteQuestion;
+
 	deleteFile(url: string): void {
 		const id = decodeURIComponent(new URL(url).pathname.slice('/files/'.length));
 		const at = this.state.files.findIndex((f) => f.id === id);
@@ -388,13 +426,23 @@ class YandexMarketSimulator implements Simulator {
 
 	// ----- rate limits -----------------------------------------------------
 
+	/** The hourly amount of a method in the current subscription tier. */
+	private hourlyLimit(spec: OperationSpec): number {
+		return spec.tierLimits[this.subscriptionTier];
+	}
+
 	private bucket(spec: OperationSpec, scope: string): Bucket {
 		const key = `${spec.id}|${scope}`;
 		const windowStart = hourStart(this.clock());
+		const limit = this.hourlyLimit(spec);
 		let b = this.buckets.get(key);
 		if (!b || b.windowStart !== windowStart) {
-			b = { windowStart, remaining: this.quotaOverrides[spec.id] ?? spec.hourlyLimit };
+			b = { windowStart, remaining: this.quotaOverrides[spec.id] ?? limit, limit };
 			this.buckets.set(key, b);
+		} else if (b.limit !== limit) {
+			// A new tier within the window: what was used stays used.
+			b.remaining = Math.max(0, b.remaining + limit - b.limit);
+			b.limit = limit;
 		}
 		return b;
 	}
@@ -406,7 +454,7 @@ class YandexMarketSimulator implements Simulator {
 	) {
 		const windowStart = hourStart(this.clock());
 		// Unrouted requests belong to no resource; they report a nominal, unconsumed limit.
-		const limit = spec?.hourlyLimit ?? 1000;
+		const limit = spec ? this.hourlyLimit(spec) : 1000;
 		const remaining =
 			remainingOverride ??
 			(spec && bucketScope !== null ? this.bucket(spec, bucketScope).remaining : limit);
@@ -497,7 +545,7 @@ class YandexMarketSimulator implements Simulator {
 					throw new ApiError(
 						420,
 						'LIMIT_EXCEEDED',
-						`Hourly limit of ${spec.hourlyLimit} requests to ${spec.id} is exhausted until ${new Date(spentUntil).toUTCString()}`,
+						`Hourly limit of ${this.hourlyLimit(spec)} requests to ${spec.id} is exhausted until ${new Date(spentUntil).toUTCString()}`,
 					);
 				}
 				const bucket = this.bucket(spec, bucketScope);
@@ -505,7 +553,7 @@ class YandexMarketSimulator implements Simulator {
 					throw new ApiError(
 						420,
 						'LIMIT_EXCEEDED',
-						`Hourly limit of ${spec.hourlyLimit} requests to ${spec.id} is exhausted until ${new Date(bucket.windowStart + HOUR_MS).toUTCString()}`,
+						`Hourly limit of ${this.hourlyLimit(spec)} requests to ${spec.id} is exhausted until ${new Date(bucket.windowStart + HOUR_MS).toUTCString()}`,
 					);
 				}
 				bucket.remaining--;

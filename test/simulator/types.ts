@@ -9,6 +9,7 @@ import type {
 	MessageRecord,
 	SenderType,
 } from './fixtures';
+import type { GoodsAdmin, MarketNotification, GoodsSettings } from './goodsTypes';
 import type { MultipartPart } from './multipart';
 
 export type { MultipartPart };
@@ -26,7 +27,22 @@ export type OperationId =
 	| 'getChatMessage'
 	| 'sendFileToChat'
 	| 'getAuthTokenInfo'
-	| 'getCampaigns';
+	| 'getCampaigns'
+	| 'getGoodsFeedbacks'
+	| 'getGoodsFeedbackComments'
+	| 'updateGoodsFeedbackComment'
+	| 'deleteGoodsFeedbackComment'
+	| 'skipGoodsFeedbacksReaction'
+	| 'getGoodsQuestions'
+	| 'getGoodsQuestionAnswers'
+	| 'updateGoodsQuestionTextEntity';
+
+/**
+ * The seller's subscription level, which picks the hourly limits of x-resource-limit-config.
+ * The spec names two tiers, `none` and `medium`; chat methods have the same amount in both.
+ */
+export type SubscriptionTier = 'none' | 'medium';
+export const SUBSCRIPTION_TIERS: readonly SubscriptionTier[] = ['none', 'medium'];
 
 /**
  * The order in which getChats lists chats, which Market's spec does not state:
@@ -38,7 +54,8 @@ export type OperationId =
 export type ChatOrder = 'activity' | 'creation' | 'idAsc' | 'shuffled';
 export const CHAT_ORDERS: readonly ChatOrder[] = ['activity', 'creation', 'idAsc', 'shuffled'];
 
-export interface SimulatorOptions {
+/** Reviews' and questions' settings (goodsTypes.ts) are options too. */
+export interface SimulatorOptions extends Partial<GoodsSettings> {
 	/** 0 (default) picks a free port. */
 	port?: number;
 	/** Default 127.0.0.1. */
@@ -68,6 +85,8 @@ export interface SimulatorOptions {
 	chatOrder?: ChatOrder;
 	/** Seed of the `shuffled` order's random listings. Default 1. */
 	chatOrderSeed?: number;
+	/** Which tier's hourly limits apply; default YM_SIM_SUBSCRIPTION_TIER, else `none`. */
+	subscriptionTier?: SubscriptionTier;
 }
 
 /** Who may download an attachment: anyone with the link, a valid Api-Key, or an OAuth token. */
@@ -146,6 +165,11 @@ export interface SimState extends Fixtures {
 	downloads: string[];
 	/** Every attachment request, answered or refused, with its headers. */
 	fileRequests: FileRequest[];
+	/**
+	 * The outbox: the notifications Market would have posted to the store, in order (reviews,
+	 * questions and their comments and answers, the store's own included).
+	 */
+	notifications: MarketNotification[];
 }
 
 export interface AddChatInput {
@@ -180,7 +204,8 @@ export interface AddMessageInput {
 	status?: ChatStatus;
 }
 
-export interface Simulator {
+/** Reviews and questions: buyer actions and the settings for what the spec leaves open (goodsTypes.ts). */
+export interface Simulator extends GoodsAdmin, GoodsSettings {
 	url: string;
 	port: number;
 	requests: RecordedRequest[];
@@ -211,6 +236,11 @@ export interface Simulator {
 	setChatStatus(chatId: number, status: ChatStatus): void;
 	/** getChats' order from now on (see ChatOrder). */
 	chatOrder: ChatOrder;
+	/**
+	 * The tier whose hourly limits apply from now on; the current window keeps what it used
+	 * (its Remaining moves by the difference of the two amounts).
+	 */
+	subscriptionTier: SubscriptionTier;
 	/** A chat's messages, oldest first. */
 	messagesOf(chatId: number): MessageRecord[];
 	close(): Promise<void>;

@@ -111,6 +111,38 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
 	return mt === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mt);
 }
 
+/** What the body checks read of a request (handlers' Ctx). */
+interface BodyCtx {
+	record: { headers: Record<string, string>; rawBody: Buffer; json?: unknown };
+	jsonError?: string;
+}
+
+/** The JSON object body of a method whose requestBody is required. */
+export function jsonBody(ctx: BodyCtx): Record<string, unknown> {
+	const ct = ctx.record.headers['content-type'];
+	if (ctx.record.rawBody.length === 0)
+		throw badRequest('Request body is required (application/json)');
+	if (!isJsonMediaType(ct)) {
+		throw new ApiError(
+			400,
+			'UNSUPPORTED_MEDIA_TYPE',
+			`Content-Type must be application/json, got '${ct ?? ''}'`,
+		);
+	}
+	if (ctx.jsonError !== undefined)
+		throw badRequest(`Request body is not valid JSON: ${ctx.jsonError}`);
+	const json = ctx.record.json;
+	if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+		throw badRequest('Request body must be a JSON object');
+	}
+	return json as Record<string, unknown>;
+}
+
+/** The body of a method whose requestBody is optional: none is `{}`. */
+export function optionalJsonBody(ctx: BodyCtx): Record<string, unknown> {
+	return ctx.record.rawBody.length === 0 ? {} : jsonBody(ctx);
+}
+
 /**
  * Optional nullable array filter of GetChatsRequest: absent/null → undefined;
  * otherwise a non-empty array of unique valid items.
