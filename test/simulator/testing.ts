@@ -88,7 +88,7 @@ export function exchangeProblems(
 }
 
 /** Whether Market's specs are there (partner and notification APIs). */
-function specsThere(): boolean {
+export function specsThere(): boolean {
 	return [PARTNER_SPEC_DIR, NOTIFICATION_SPEC_DIR].every((dir) =>
 		fs.existsSync(path.join(dir, 'openapi.yaml')),
 	);
