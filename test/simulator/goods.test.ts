@@ -8,8 +8,8 @@ import { PARTNER_SPEC_DIR } from '../contract/specs';
 import { FIXTURE_FACTS, GOODS_SETTINGS, OPERATIONS, startSimulator } from './server';
 import {
 	GOODS_CLOCK,
-	allPages,
 	call,
+	everyItem,
 	expectError,
 	specsThere,
 	useGoodsSimulator,
@@ -52,12 +52,8 @@ const remainingOf = (res: Res) => Number(res.headers.get('x-ratelimit-resource-r
 
 /** The ids of every item of a listing, 50 a page. */
 async function listIds(path: string, body: unknown, items: string, id: (x: any) => number) {
-	const pages = await allPages(
-		(token) =>
-			call(t.sim, 'POST', `${path}?limit=50${token ? `&pageToken=${token}` : ''}`, { body }),
-		items,
-	);
-	return pages.flat().map(id);
+	const all = await everyItem((query) => call(t.sim, 'POST', path + query, { body }), items);
+	return all.map(id);
 }
 const feedbacks = (body: unknown) =>
 	call(t.sim, 'POST', `/v2/businesses/${B}/goods-feedback`, { body });

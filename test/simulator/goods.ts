@@ -13,7 +13,9 @@ import {
 	enumCheck,
 	intParam,
 	isInt,
+	jsonBody,
 	pageToken,
+	type Reply,
 } from './validation';
 
 // ----- body fields -----------------------------------------------------
@@ -150,8 +152,11 @@ function orderKey(order: FeedbackOrder | QuestionOrder, at: string, id: number, 
 	return order.endsWith('Desc') ? [-t, -id] : [t, id];
 }
 
-/** One page of a review or question list (limit ≤ 50, default 25) in `order`. */
-export function goodsPage<T>(
+/**
+ * One page of a review or question list (limit ≤ 50, default 25) in `order`, as Market answers
+ * it: `result[name]` and `result.paging` (and `extra`).
+ */
+export function goodsList<T>(
 	host: HandlerHost,
 	ctx: Ctx,
 	items: readonly T[],
@@ -161,18 +166,28 @@ export function goodsPage<T>(
 		id: (item: T) => number;
 		/** The method and its normalised filters: a token continues only the same list. */
 		scope: string;
+		name: string;
+		render: (item: T) => unknown;
+		extra?: Record<string, unknown>;
 	},
-) {
+): Reply {
 	const limit =
 		intParam(ctx.query.limit, 'limit', { min: 1, max: GOODS_PAGE_LIMIT.max }) ??
 		GOODS_PAGE_LIMIT.default;
-	return keysetPage(items, {
+	const { page, paging } = keysetPage(items, {
 		keyOf: (item, seed) => orderKey(list.order, list.at(item), list.id(item), seed),
 		newSeed: () => (list.order === 'shuffled' ? host.nextListingSeed() : 0),
 		scope: `${list.scope}|${ctx.businessId}|${list.order}`,
 		token: pageToken(ctx.query),
 		limit,
 	});
+	return {
+		status: 200,
+		body: {
+			status: 'OK',
+			result: { [list.name]: page.map(list.render), paging, ...list.extra },
+		},
+	};
 }
 
 /** A whole list (no pages) in `order`: comments inside an answer. */
@@ -190,6 +205,55 @@ export function inOrder<T>(
 		.map((k) => k.item);
 }
 
+/**
+ * A list of what hangs from a parent (a review's comments, a question's answers): by the
+ * parent's id (`parentField`; 404 when not there), or by the items' own ids (`idsField`, at most
+ * 50) across the business's parents.
+ */
+export function childPage<P, C extends { id: number; createdAt: string }>(
+	host: HandlerHost,
+	ctx: Ctx,
+	list: {
+		parentField: string;
+		idsField: string;
+		/** Smallest id (the spec's `minimum`), if any. */
+		minId?: number;
+		/** Whether the two may not be given together ("not to be combined with other filters"). */
+		exclusive: boolean;
+		findParent: (id: number) => P;
+		parents: () => P[];
+		childrenOf: (parent: P) => C[];
+		order: FeedbackOrder | QuestionOrder;
+		/** The result's array. */
+		items: string;
+		render: (child: C) => unknown;
+	},
+): Reply {
+	const body = jsonBody(ctx);
+	const { parentField, idsField } = list;
+	const parentId = given(body, parentField)
+		? intAt(body[parentField], `body.${parentField}`, list.minId)
+		: undefined;
+	const ids = listField(body, idsField, 50, idItem(list.minId));
+	if (list.exclusive && parentId !== undefined && ids)
+		throw badRequest(
+			`body.${idsField} cannot be combined with other filters (body.${parentField})`,
+		);
+	if (parentId === undefined && !ids)
+		throw badRequest(`body.${parentField} or body.${idsField} is required`);
+	const parents = parentId !== undefined ? [list.findParent(parentId)] : list.parents();
+	const children = parents.flatMap(list.childrenOf).filter((c) => !ids || ids.includes(c.id));
+	const filters = { parentId, ids: ids && [...ids].sort((a, b) => a - b) };
+	return goodsList(host, ctx, children, {
+		order: list.order,
+		at: (c) => c.createdAt,
+		id: (c) => c.id,
+		scope: `${list.items}|${JSON.stringify(filters)}`,
+		name: list.items,
+		render: list.render,
+	});
+}
+
 /** The sourceType query parameter (SELLER by default): checked, then nothing changes with it. */
 export function checkSourceType(ctx: Ctx): void {
 	const v = ctx.query.sourceType;
@@ -203,6 +267,23 @@ export function nextId(ids: Iterable<number>, floor: number): number {
 	let max = floor - 1;
 	for (const id of ids) if (id > max) max = id;
 	return max + 1;
+}
+
+/** Adds a record to `list` with the next id of its kind. */
+export function pushWithNextId<T extends { id: number }>(
+	list: T[],
+	floor: number,
+	fields: Omit<T, 'id'>,
+): T {
+	const record = {
+		id: nextId(
+			list.map((x) => x.id),
+			floor,
+		),
+		...fields,
+	} as T;
+	list.push(record);
+	return record;
 }
 
 export function storeName(this: HandlerHost, businessId: number): string {

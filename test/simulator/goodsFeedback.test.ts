@@ -4,17 +4,21 @@
  * Every exchange is checked against the spec after each test (useGoodsSimulator).
  */
 import { FIXTURE_FACTS, SIM_KEYS, createFixtures } from './server';
-import { allPages, call, expectError, useGoodsSimulator, type CallOptions } from './testing';
+import {
+	allPages,
+	call,
+	everyItem,
+	expectError,
+	poster,
+	useGoodsSimulator,
+	type CallOptions,
+} from './testing';
 
 const B = FIXTURE_FACTS.businesses.demo;
 const F = FIXTURE_FACTS.demoFeedbacks;
 const t = useGoodsSimulator();
 
-const post = (path: string, body?: unknown, query = '', opts: CallOptions = {}) =>
-	call(t.sim, 'POST', `/v2/businesses/${B}/goods-feedback${path}${query}`, {
-		...(body === undefined ? {} : { body }),
-		...opts,
-	});
+const post = poster(t, `/v2/businesses/${B}/goods-feedback`);
 const feedbacks = (body?: unknown, query = '', opts?: CallOptions) => post('', body, query, opts);
 const comments = (body: unknown, query = '', opts?: CallOptions) =>
 	post('/comments', body, query, opts);
@@ -25,13 +29,7 @@ const skip = (body: unknown) => post('/skip-reaction', body);
 const ids = (res: { body: any }) => res.body.result.feedbacks.map((f: any) => f.feedbackId);
 const commentIds = (res: { body: any }) => res.body.result.comments.map((c: any) => c.id);
 /** Every review of a listing, 50 a page. */
-const listAll = async (body: unknown = {}) =>
-	(
-		await allPages(
-			(token) => feedbacks(body, `?limit=50${token ? `&page_token=${token}` : ''}`),
-			'feedbacks',
-		)
-	).flat();
+const listAll = (body: unknown = {}) => everyItem((query) => feedbacks(body, query), 'feedbacks');
 
 describe('getGoodsFeedbacks', () => {
 	it('lists the reviews published in the last 6 months, 25 a page, latest first', async () => {
@@ -63,10 +61,7 @@ describe('getGoodsFeedbacks', () => {
 	});
 
 	it('pages at 50: every review of the window exactly once, none older or deleted', async () => {
-		const pages = await allPages(
-			(token) => feedbacks(undefined, `?limit=50${token ? `&pageToken=${token}` : ''}`),
-			'feedbacks',
-		);
+		const pages = await allPages((query) => feedbacks(undefined, query), 'feedbacks');
 		expect(pages.map((p) => p.length)).toEqual([50, F.inDefaultWindow - 50]);
 		const all = pages.flat().map((f) => f.feedbackId);
 		expect(new Set(all).size).toBe(F.inDefaultWindow);
@@ -337,11 +332,7 @@ describe('getGoodsFeedbackComments', () => {
 
 	it('pages a thread of 55 comments at 50: each once, replies naming their parent', async () => {
 		const pages = await allPages(
-			(token) =>
-				comments(
-					{ feedbackId: F.longThread.feedbackId },
-					`?limit=50${token ? `&pageToken=${token}` : ''}`,
-				),
+			(query) => comments({ feedbackId: F.longThread.feedbackId }, query),
 			'comments',
 		);
 		expect(pages.map((p) => p.length)).toEqual([50, 5]);

@@ -25,17 +25,19 @@ import type { AddFeedbackCommentInput, AddFeedbackInput } from './goodsTypes';
 import {
 	boolField,
 	checkFeedbackCommentText,
+	childPage,
 	checkSourceType,
 	dateTimeAt,
 	enumField,
 	given,
-	goodsPage,
+	goodsList,
 	idItem,
 	intAt,
 	listField,
 	nextId,
 	notify,
 	objectAt,
+	pushWithNextId,
 	shopSku,
 	storeName,
 	textAt,
@@ -131,15 +133,11 @@ function createComment(
 	feedback: FeedbackRecord,
 	fields: Omit<FeedbackCommentRecord, 'id' | 'feedbackId'>,
 ): FeedbackCommentRecord {
-	const comment: FeedbackCommentRecord = {
-		id: nextId(
-			this.state.feedbackComments.map((c) => c.id),
-			GOODS_FIXTURE_FACTS.firstCreatedFeedbackCommentId,
-		),
-		feedbackId: feedback.feedbackId,
-		...fields,
-	};
-	this.state.feedbackComments.push(comment);
+	const comment = pushWithNextId(
+		this.state.feedbackComments,
+		GOODS_FIXTURE_FACTS.firstCreatedFeedbackCommentId,
+		{ feedbackId: feedback.feedbackId, ...fields },
+	);
 	if (comment.author.type === 'BUSINESS') feedback.needReaction = false;
 	notify.call(this, {
 		notificationType: 'GOODS_FEEDBACK_COMMENT_CREATED',
@@ -209,52 +207,30 @@ function getGoodsFeedbacks(this: HandlerHost, ctx: Ctx): Reply {
 		paid: paid ?? null,
 		date: this.feedbackDateFilter,
 	};
-	const { page, paging } = goodsPage(this, ctx, feedbacks, {
+	return goodsList(this, ctx, feedbacks, {
 		order: this.feedbackOrder,
 		at: (f) => f.publishedAt,
 		id: (f) => f.feedbackId,
 		scope: `feedbacks|${JSON.stringify(filters)}`,
+		name: 'feedbacks',
+		render: (f) => feedbackDTO.call(this, f),
 	});
-	return {
-		status: 200,
-		body: {
-			status: 'OK',
-			result: { feedbacks: page.map((f) => feedbackDTO.call(this, f)), paging },
-		},
-	};
 }
 
 function getGoodsFeedbackComments(this: HandlerHost, ctx: Ctx): Reply {
 	checkSourceType(ctx);
-	const body = jsonBody(ctx);
-	const feedbackId = given(body, 'feedbackId')
-		? intAt(body.feedbackId, 'body.feedbackId')
-		: undefined;
-	const commentIds = listField(body, 'commentIds', 50, idItem());
-	if (feedbackId !== undefined && commentIds)
-		throw badRequest('body.commentIds cannot be combined with other filters (body.feedbackId)');
-	if (feedbackId === undefined && !commentIds)
-		throw badRequest('body.feedbackId or body.commentIds is required');
-	const feedbacks =
-		feedbackId !== undefined
-			? [findFeedback.call(this, ctx.businessId, feedbackId)]
-			: this.state.feedbacks.filter(
-					(f) => f.businessId === ctx.businessId && isListed.call(this, f),
-				);
-	const comments = feedbacks
-		.flatMap((f) => commentsOf.call(this, f))
-		.filter((c) => !commentIds || commentIds.includes(c.id));
-	const filters = { feedbackId, commentIds: commentIds && [...commentIds].sort((a, b) => a - b) };
-	const { page, paging } = goodsPage(this, ctx, comments, {
+	return childPage(this, ctx, {
+		parentField: 'feedbackId',
+		idsField: 'commentIds',
+		exclusive: true,
+		findParent: (id) => findFeedback.call(this, ctx.businessId, id),
+		parents: () =>
+			this.state.feedbacks.filter((f) => f.businessId === ctx.businessId && isListed.call(this, f)),
+		childrenOf: (f) => commentsOf.call(this, f),
 		order: this.feedbackCommentOrder,
-		at: (c) => c.createdAt,
-		id: (c) => c.id,
-		scope: `feedbackComments|${JSON.stringify(filters)}`,
+		items: 'comments',
+		render: commentDTO,
 	});
-	return {
-		status: 200,
-		body: { status: 'OK', result: { comments: page.map(commentDTO), paging } },
-	};
 }
 
 /**

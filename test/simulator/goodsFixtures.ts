@@ -90,29 +90,28 @@ export interface QuestionRecord {
 	deleted?: boolean;
 }
 
-/** An answer to a question; rendered as AnswerDTO. */
-export interface AnswerRecord {
+/** What answers and their comments have alike: a text of someone's, moderated, voted on. */
+interface QuestionTextRecord {
 	id: number;
-	questionId: number;
 	text: string;
 	author: { type: QuestionAuthorType; name: string };
 	status: TextStatus;
+	/** Whether the store may edit or delete it. */
 	canModify: boolean;
 	createdAt: string;
 	votes: Votes;
 }
 
+/** An answer to a question; rendered as AnswerDTO. */
+export interface AnswerRecord extends QuestionTextRecord {
+	questionId: number;
+}
+
 /** A comment on an answer; rendered as CommentDTO inside its answer. */
-export interface AnswerCommentRecord {
-	id: number;
+export interface AnswerCommentRecord extends QuestionTextRecord {
 	answerId: number;
+	/** The comment it answers, in the same answer. */
 	parentId?: number;
-	text: string;
-	author: { type: QuestionAuthorType; name: string };
-	status: TextStatus;
-	canModify: boolean;
-	createdAt: string;
-	votes: Votes;
 }
 
 export interface GoodsFixtures {

@@ -4,17 +4,21 @@
  * (useGoodsSimulator).
  */
 import { FIXTURE_FACTS, SIM_KEYS, createFixtures } from './server';
-import { allPages, call, expectError, useGoodsSimulator, type CallOptions } from './testing';
+import {
+	allPages,
+	call,
+	everyItem,
+	expectError,
+	poster,
+	useGoodsSimulator,
+	type CallOptions,
+} from './testing';
 
 const B = FIXTURE_FACTS.businesses.demo;
 const Q = FIXTURE_FACTS.demoQuestions;
 const t = useGoodsSimulator();
 
-const post = (path: string, body?: unknown, query = '', opts: CallOptions = {}) =>
-	call(t.sim, 'POST', `/v1/businesses/${B}/goods-questions${path}${query}`, {
-		...(body === undefined ? {} : { body }),
-		...opts,
-	});
+const post = poster(t, `/v1/businesses/${B}/goods-questions`);
 const questions = (body?: unknown, query = '', opts?: CallOptions) => post('', body, query, opts);
 const answers = (body: unknown, query = '') => post('/answers', body, query);
 const entity = (body: unknown, opts?: CallOptions) => post('/update', body, '', opts);
@@ -22,20 +26,9 @@ const entity = (body: unknown, opts?: CallOptions) => post('/update', body, '', 
 const ids = (res: { body: any }) =>
 	res.body.result.questions.map((q: any) => q.questionIdentifiers.id);
 const answerIds = (res: { body: any }) => res.body.result.answers.map((a: any) => a.id);
-const listAll = async (body: unknown = {}) =>
-	(
-		await allPages(
-			(token) => questions(body, `?limit=50${token ? `&pageToken=${token}` : ''}`),
-			'questions',
-		)
-	).flat();
-const answersOf = async (questionId: number) =>
-	(
-		await allPages(
-			(token) => answers({ questionId }, `?limit=50${token ? `&pageToken=${token}` : ''}`),
-			'answers',
-		)
-	).flat();
+const listAll = (body: unknown = {}) => everyItem((query) => questions(body, query), 'questions');
+const answersOf = (questionId: number) =>
+	everyItem((query) => answers({ questionId }, query), 'answers');
 const create = (type: 'QUESTION' | 'ANSWER' | 'COMMENT', id: number, text = 'Да, подходит.') =>
 	entity({ operationType: 'CREATE', parentEntityId: { id, type }, text });
 
@@ -59,10 +52,8 @@ describe('getGoodsQuestions', () => {
 	});
 
 	it('pages at 50: every question of the window exactly once', async () => {
-		const pages = await allPages(
-			(token) => questions(undefined, `?limit=50${token ? `&page_token=${token}` : ''}`),
-			'questions',
-		);
+		// page_token is the other name Market accepts.
+		const pages = await allPages((query) => questions(undefined, query), 'questions', 'page_token');
 		expect(pages.map((p) => p.length)).toEqual([50, 5]);
 		const all = pages.flat().map((q) => q.questionIdentifiers.id);
 		expect(all).toEqual(Array.from({ length: 55 }, (_, i) => Q.latestId + i));

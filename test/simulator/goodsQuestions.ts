@@ -30,10 +30,11 @@ import type {
 } from './goodsTypes';
 import {
 	boolField,
+	childPage,
 	dateAt,
 	enumField,
 	given,
-	goodsPage,
+	goodsList,
 	idItem,
 	inOrder,
 	intAt,
@@ -41,6 +42,7 @@ import {
 	nextId,
 	notify,
 	objectAt,
+	pushWithNextId,
 	storeName,
 	textAt,
 	timeInput,
@@ -171,16 +173,11 @@ function createAnswer(
 	q: QuestionRecord,
 	fields: Omit<AnswerRecord, 'id' | 'questionId' | 'votes'>,
 ): AnswerRecord {
-	const answer: AnswerRecord = {
-		id: nextId(
-			this.state.answers.map((a) => a.id),
-			GOODS_FIXTURE_FACTS.firstCreatedAnswerId,
-		),
+	const answer = pushWithNextId(this.state.answers, GOODS_FIXTURE_FACTS.firstCreatedAnswerId, {
 		questionId: q.id,
 		...fields,
 		votes: { likes: 0, dislikes: 0 },
-	};
-	this.state.answers.push(answer);
+	});
 	notify.call(this, {
 		notificationType: 'QUESTION_ANSWER_CREATED',
 		answerId: answer.id,
@@ -202,16 +199,11 @@ function createComment(
 	a: AnswerRecord,
 	fields: Omit<AnswerCommentRecord, 'id' | 'answerId' | 'votes'>,
 ): AnswerCommentRecord {
-	const comment: AnswerCommentRecord = {
-		id: nextId(
-			this.state.answerComments.map((c) => c.id),
-			GOODS_FIXTURE_FACTS.firstCreatedAnswerCommentId,
-		),
-		answerId: a.id,
-		...fields,
-		votes: { likes: 0, dislikes: 0 },
-	};
-	this.state.answerComments.push(comment);
+	const comment = pushWithNextId(
+		this.state.answerComments,
+		GOODS_FIXTURE_FACTS.firstCreatedAnswerCommentId,
+		{ answerId: a.id, ...fields, votes: { likes: 0, dislikes: 0 } },
+	);
 	notify.call(this, {
 		notificationType: 'QUESTION_COMMENT_CREATED',
 		answerId: a.id,
@@ -272,52 +264,32 @@ function getGoodsQuestions(this: HandlerHost, ctx: Ctx): Reply {
 		window: windowApplies ? window : null,
 		needAnswer: needAnswer && this.questionNeedAnswer,
 	};
-	const { page, paging } = goodsPage(this, ctx, questions, {
+	return goodsList(this, ctx, questions, {
 		order,
 		at: (q) => q.createdAt,
 		id: (q) => q.id,
 		scope: `questions|${JSON.stringify(filters)}`,
+		name: 'questions',
+		render: questionDTO,
+		extra: { totalCount: questions.length },
 	});
-	return {
-		status: 200,
-		body: {
-			status: 'OK',
-			result: { questions: page.map(questionDTO), paging, totalCount: questions.length },
-		},
-	};
 }
 
 function getGoodsQuestionAnswers(this: HandlerHost, ctx: Ctx): Reply {
-	const body = jsonBody(ctx);
-	const questionId = given(body, 'questionId')
-		? intAt(body.questionId, 'body.questionId', 1)
-		: undefined;
-	const answerIds = listField(body, 'answerIds', 50, idItem(1));
-	if (questionId === undefined && !answerIds)
-		throw badRequest('body.questionId or body.answerIds is required');
-	const questions =
-		questionId !== undefined
-			? [findQuestion.call(this, ctx.businessId, questionId)]
-			: this.state.questions.filter(
-					(q) => q.businessId === ctx.businessId && isListed.call(this, q),
-				);
-	const answers = questions
-		.flatMap((q) => answersOf.call(this, q))
-		.filter((a) => !answerIds || answerIds.includes(a.id));
-	const filters = { questionId, answerIds: answerIds && [...answerIds].sort((a, b) => a - b) };
-	const { page, paging } = goodsPage(this, ctx, answers, {
+	return childPage(this, ctx, {
+		parentField: 'questionId',
+		idsField: 'answerIds',
+		minId: 1,
+		// The spec does not forbid both: they narrow each other.
+		exclusive: false,
+		findParent: (id) => findQuestion.call(this, ctx.businessId, id),
+		parents: () =>
+			this.state.questions.filter((q) => q.businessId === ctx.businessId && isListed.call(this, q)),
+		childrenOf: (q) => answersOf.call(this, q),
 		order: this.answerOrder,
-		at: (a) => a.createdAt,
-		id: (a) => a.id,
-		scope: `answers|${JSON.stringify(filters)}`,
+		items: 'answers',
+		render: (a) => answerDTO.call(this, a),
 	});
-	return {
-		status: 200,
-		body: {
-			status: 'OK',
-			result: { answers: page.map((a) => answerDTO.call(this, a)), paging },
-		},
-	};
 }
 
 /** TypedQuestionsTextEntityIdDTO: {id ≥ 1, type}. */

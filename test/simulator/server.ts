@@ -85,16 +85,9 @@ export { SIM_KEYS, SIM_FILE_TOKEN, FIXTURE_FACTS, createFixtures, formatMsk } fr
 export type * from './fixtures';
 export type * from './types';
 export { CHAT_ORDERS, SUBSCRIPTION_TIERS } from './types';
-export type * from './goodsTypes';
+// Reviews and questions: their settings (values and types), records and buyer actions.
+export * from './goodsTypes';
 export type * from './goodsFixtures';
-export {
-	ANSWER_COMMENT_CAPS,
-	FEEDBACK_DATE_FILTERS,
-	FEEDBACK_ORDERS,
-	NEED_ANSWER_RULES,
-	QUESTION_IDS_WINDOWS,
-	QUESTION_ORDERS,
-} from './goodsTypes';
 export { DEFAULT_GOODS_SETTINGS, GOODS_SETTINGS } from './settings';
 export { OPERATIONS, MAX_FILE_BYTES, MAX_MESSAGE_LENGTH, type OperationSpec } from './operations';
 export { MultipartError, multipartBoundary, parseHeaderParams, parseMultipart } from './multipart';

@@ -144,18 +144,39 @@ export function useGoodsSimulator(opts: SimulatorOptions = {}): GoodsTestContext
 	return t;
 }
 
-/** Follows nextPageToken from `first` to the last page; returns each page's items. */
+/** POST to `base + path + query`, with a JSON body unless it is undefined. */
+export function poster(t: GoodsTestContext, base: string) {
+	return (path: string, body?: unknown, query = '', opts: CallOptions = {}) =>
+		call(t.sim, 'POST', `${base}${path}${query}`, {
+			...(body === undefined ? {} : { body }),
+			...opts,
+		});
+}
+
+/**
+ * Every page of a listing, 50 a page: `fetchPage` gets the query (`?limit=50`, then with the
+ * previous page's nextPageToken in `tokenParam`). Returns each page's `items`.
+ */
 export async function allPages(
-	fetchPage: (pageToken?: string) => Promise<Res>,
+	fetchPage: (query: string) => Promise<Res>,
 	items: string,
+	tokenParam: 'pageToken' | 'page_token' = 'pageToken',
 ): Promise<any[][]> {
 	const pages: any[][] = [];
 	let token: string | undefined;
 	do {
-		const res = await fetchPage(token);
+		const res = await fetchPage(`?limit=50${token ? `&${tokenParam}=${token}` : ''}`);
 		expect(res.status).toBe(200);
 		pages.push(res.body.result[items]);
 		token = res.body.result.paging?.nextPageToken;
 	} while (token !== undefined && pages.length < 100);
 	return pages;
+}
+
+/** Every item of a listing (see allPages). */
+export async function everyItem(
+	fetchPage: (query: string) => Promise<Res>,
+	items: string,
+): Promise<any[]> {
+	return (await allPages(fetchPage, items)).flat();
 }
