@@ -134,10 +134,12 @@ export function checkFeedbackCommentText(text: string, where: string): void {
 	if (PHONE.test(text))
 		throw badRequest(`${where} must not contain phone numbers or other contacts of the store`);
 	for (const [link] of text.matchAll(LINK)) {
+		// The host, without a sentence's closing punctuation.
 		const host = link
 			.replace(/^https?:\/\//i, '')
 			.split(/[/?#:]/)[0]
-			.replace(/^www\./i, '');
+			.replace(/^www\./i, '')
+			.replace(/[.,;!)]+$/, '');
 		if (!MARKET_HOST.test(host))
 			throw badRequest(`${where} must not contain links other than to Market, got '${link}'`);
 	}

@@ -503,6 +503,7 @@ describe('updateGoodsFeedbackComment', () => {
 
 	it.each([
 		['a link to Market', 'Смотрите https://market.yandex.ru/product--chainik/123'],
+		['a link to Market ending a sentence', 'Все модели на market.yandex.ru.'],
 		['an order number', 'Заказ 7000101 передан в доставку.'],
 		['abbreviations', 'Т.е. всё в порядке, см. инструкцию.'],
 		['4,096 emoji', '😀'.repeat(4096)],
