@@ -13,7 +13,7 @@ import { YandexMarketApi } from '../../credentials/YandexMarketApi.credentials';
 import { YandexMarket } from '../../nodes/YandexMarket/YandexMarket.node';
 import { YandexMarketPollTrigger } from '../../nodes/YandexMarket/YandexMarketPollTrigger.node';
 import { YandexMarketTrigger } from '../../nodes/YandexMarket/YandexMarketTrigger.node';
-import { MARKET_METHODS } from '../../nodes/YandexMarket/shared/constants';
+import { MARKET_METHODS } from '../../nodes/YandexMarket/shared/methods';
 import { ALL_EVENTS } from '../../nodes/YandexMarket/trigger/notifications';
 import {
 	REPO_ROOT,

@@ -13,11 +13,9 @@ export const messageSendOperation = marketOperation(
 		action: 'Send a message',
 		description: 'Send a text message to the buyer in a chat',
 	},
-	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/message' },
 	{
 		operationId: 'sendMessageToChat',
 		queryIds: { chatId: 'Chat ID' },
-		sendsOnce: true,
 		prepare(request) {
 			// Read here, not routed: see `queryIds` in shared/run.ts.
 			const text = this.getNodeParameter('text', '');
