@@ -89,18 +89,31 @@ verify() {
 }
 
 # A commit of the repository in `dest` (fetched without file contents) whose openapi/ and LICENSE
-# are exactly the manifest's; the newest such commit of the default branch.
+# are exactly the manifest's: the newest such commit of the default branch. When there is none,
+# says which commit came closest and how it differs.
 find_commit() {
-	local dest=$1 folder=$2 commit
-	expected_of "$folder" | sed "s#  $folder/#  #" | LC_ALL=C sort -k2 >"$tmp/wanted"
+	local dest=$1 folder=$2 commit differ closest='' fewest=''
+	expected_of "$folder" | sed "s#  $folder/#  #" | LC_ALL=C sort >"$tmp/wanted"
 	for commit in $(git -C "$dest" rev-list HEAD); do
 		git -C "$dest" ls-tree -r --format='%(objectname)  %(path)' "$commit" -- openapi LICENSE |
-			LC_ALL=C sort -k2 >"$tmp/tree"
-		if cmp -s "$tmp/wanted" "$tmp/tree"; then
+			LC_ALL=C sort >"$tmp/tree"
+		differ=$(LC_ALL=C comm -3 "$tmp/wanted" "$tmp/tree" | wc -l)
+		if [ "$differ" -eq 0 ]; then
 			echo "$commit"
 			return 0
 		fi
+		if [ -z "$fewest" ] || [ "$differ" -lt "$fewest" ]; then
+			fewest=$differ
+			closest=$commit
+		fi
 	done
+	if [ -n "$closest" ]; then
+		echo "Closest: $closest ($fewest lines differ; -: manifest, +: that commit):" >&2
+		git -C "$dest" ls-tree -r --format='%(objectname)  %(path)' "$closest" -- openapi LICENSE |
+			LC_ALL=C sort >"$tmp/tree"
+		LC_ALL=C comm -3 "$tmp/wanted" "$tmp/tree" |
+			sed 's/^\t/  + /; /^  + /!s/^/  - /' | head -n 20 >&2
+	fi
 	return 1
 }
 
