@@ -5,6 +5,17 @@ export function formatCount(n: number, separator = ' '): string {
 	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 }
 
+/**
+ * A text's length as Market counts it: its spec limits strings with JSON Schema's maxLength,
+ * which counts Unicode code points. So 😀 is 1 (JavaScript's `length` says 2), while a flag or
+ * a skin-toned emoji, made of several code points, counts as several.
+ */
+export function codePointLength(text: string): number {
+	let n = 0;
+	for (const _ of text) n++;
+	return n;
+}
+
 export function invalidParameter(
 	node: INode,
 	itemIndex: number,

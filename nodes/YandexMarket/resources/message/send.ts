@@ -2,7 +2,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { marketOperation } from '../../shared/run';
-import { formatCount, invalidParameter } from '../../shared/validate';
+import { codePointLength, formatCount, invalidParameter } from '../../shared/validate';
 
 const show = { resource: ['message'], operation: ['send'] };
 
@@ -30,12 +30,13 @@ export const messageSendOperation = marketOperation(
 					'Fill in Text (text), or map it from an earlier node.',
 				);
 			}
-			if (text.length > LIMITS.messageMaxChars) {
+			const length = codePointLength(text);
+			if (length > LIMITS.messageMaxChars) {
 				throw invalidParameter(
 					node,
 					itemIndex,
-					`Message text is ${formatCount(text.length)} characters; Yandex Market accepts ${range}`,
-					'Shorten the text (text), or split it into several messages.',
+					`Message text is ${formatCount(length)} characters; Yandex Market accepts ${range}`,
+					'Shorten the text (text), or split it into several messages. Market counts Unicode characters (code points): most emoji count as 1, a flag or a skin-toned emoji as 2 or more.',
 				);
 			}
 			request.body = { message: text };
