@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { LIMITS, MARKET_METHODS } from '../../nodes/YandexMarket/shared/constants';
+import { LIMITS } from '../../nodes/YandexMarket/shared/constants';
+import { MARKET_METHODS, type HourlyLimit } from '../../nodes/YandexMarket/shared/methods';
 import { MAX_MESSAGE_LENGTH, OPERATIONS } from '../simulator/operations';
 import { readSpec, type SpecOperation, type SpecReader } from './openapi';
 import { PARTNER_SPEC_DIR, describeWithSpecs } from './specs';
@@ -15,7 +16,7 @@ import { PARTNER_SPEC_DIR, describeWithSpecs } from './specs';
 type Obj = Record<string, any>;
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const METHODS = Object.keys(MARKET_METHODS) as Array<keyof typeof MARKET_METHODS>;
+const METHODS = Object.keys(MARKET_METHODS) as Array<keyof typeof MARKET_METHODS & string>;
 /** The methods of the chat API, whose limits the README and the Russian guide list. */
 const CHAT_METHODS = METHODS.filter((m) => /Chat/.test(m));
 
@@ -76,13 +77,18 @@ describeWithSpecs('the limits the package states against the partner spec')(
 		}
 
 		/** The spec's tiers, each with the number stated for the method (one number for all). */
-		const stating = (id: string, limit: number) =>
-			Object.fromEntries(Object.keys(hourlyTiers(id)).map((tier) => [tier, limit]));
+		const stating = (id: string, limit: HourlyLimit) =>
+			typeof limit === 'number'
+				? Object.fromEntries(Object.keys(hourlyTiers(id)).map((tier) => [tier, limit]))
+				: { ...limit };
 
 		it('the node: the hourly limit of each method it calls, in every tier', () => {
 			const spec = Object.fromEntries(METHODS.map((id) => [id, hourlyTiers(id)]));
 			const node = Object.fromEntries(
-				METHODS.map((id) => [id, stating(id, MARKET_METHODS[id].hourlyLimit)]),
+				METHODS.map((id) => [
+					id,
+					stating(id, (MARKET_METHODS[id] as { hourlyLimit: HourlyLimit }).hourlyLimit),
+				]),
 			);
 			// A tier that differs from the other needs the node to say which applies.
 			expect(node).toEqual(spec);

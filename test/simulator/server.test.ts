@@ -1020,6 +1020,26 @@ describe('simulator', () => {
 	});
 
 	describe('helpers', () => {
+		it('spendQuotaFromFirstCall: the window opens at the next call of the method, which is refused, and closes after it', async () => {
+			let clock = Date.parse('2026-12-07T10:00:00Z');
+			const own = await startSimulator({ clock: () => clock });
+			try {
+				own.spendQuotaFromFirstCall('sendMessageToChat', 6000);
+				clock += 60_000;
+				expect((await chats(own)).status).toBe(200);
+				const first = await send(own, 101, 'one');
+				expect(first.status).toBe(420);
+				expect(first.headers.get('x-ratelimit-resource-remaining')).toBe('0');
+				clock += 5000;
+				expect((await send(own, 101, 'two')).status).toBe(420);
+				clock += 1001;
+				expect((await send(own, 101, 'three')).status).toBe(200);
+				expect(own.state.sentMessages.map((m) => m.message)).toEqual(['three']);
+			} finally {
+				await own.close();
+			}
+		});
+
 		it('addMessage simulates a buyer writing', async () => {
 			const msg = sim.addMessage(110, { message: 'Где мой заказ?' });
 			expect(msg.sender).toBe('CUSTOMER');
