@@ -18,14 +18,14 @@
 # it, and fix what the new spec breaks (that is the point of the tests).
 #
 # A commit left empty: `fetch` walks the repository's history for the commit whose files are
-# exactly the manifest's and prints it, to be pinned here. The two commits were left empty when
-# the manifest was written: it was made from a copy of the specs that carries no git history.
+# exactly the manifest's and prints it, to be pinned here (that is how the two below were found:
+# Market's "Update 2026-07-17" and "Update 2026-04-20" commits).
 # YM_PARTNER_API_COMMIT / YM_NOTIFICATION_API_COMMIT override the pins (to try a new one);
 # YM_OPENAPI_GIT_BASE replaces https://github.com (the tests fetch from local repositories).
 set -euo pipefail
 
-PARTNER_API_COMMIT=${YM_PARTNER_API_COMMIT-}
-NOTIFICATION_API_COMMIT=${YM_NOTIFICATION_API_COMMIT-}
+PARTNER_API_COMMIT=${YM_PARTNER_API_COMMIT-1318e9b848591f069059eeebf777f1f5bb439743}
+NOTIFICATION_API_COMMIT=${YM_NOTIFICATION_API_COMMIT-a7b53f9dfa6d7196cbb45e0484c9436a7964706f}
 
 GIT_BASE=${YM_OPENAPI_GIT_BASE:-https://github.com}
 MANIFEST="$(cd "$(dirname "$0")/.." && pwd)/test/contract/openapi-files.txt"

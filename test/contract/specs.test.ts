@@ -207,7 +207,12 @@ describeWithSpecs('scripts/openapi-specs.sh on copies of the pinned specs')(
 			git(notification, 'add', '-A');
 			git(notification, 'commit', '-qm', 'later');
 
-			const env = { YM_OPENAPI_GIT_BASE: `file://${base}` };
+			// Pins emptied: fetch looks for the commit that matches the manifest.
+			const env = {
+				YM_OPENAPI_GIT_BASE: `file://${base}`,
+				YM_PARTNER_API_COMMIT: '',
+				YM_NOTIFICATION_API_COMMIT: '',
+			};
 			const dir = path.join(tmp, 'fetched');
 			const found = specsScript(['fetch', dir], env);
 			expect(found.status).toBe(0);
