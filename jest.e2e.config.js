@@ -3,6 +3,11 @@
  * the packed package, driven through its CLI and HTTP API, against the
  * project's Market simulator. Run with `npm run test:e2e`.
  */
+const { contractLog } = require('./test/contract/specs');
+
+// Where a suite notes what it could not check against Market's specs (see jest.config.js).
+contractLog();
+
 /** @type {import('jest').Config} */
 module.exports = {
 	testEnvironment: 'node',

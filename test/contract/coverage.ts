@@ -16,6 +16,7 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
+import { MARKET_METHODS } from '../../nodes/YandexMarket/shared/methods';
 import type { SpecOperation, SpecReader } from './openapi';
 
 type Obj = Record<string, any>;
@@ -199,29 +200,28 @@ function searchListMethods(value: unknown, out = new Set<string>()): Set<string>
 }
 
 /**
- * Whether a source file sends this request: the operation ID as a string literal (the
- * transport is always told which method it calls) and the path, its `{param}`s written as
- * `${…}` or left as they are, ending at the literal's closing quote.
+ * Whether a source file sends this request: the file names the operation ID as a string
+ * literal (the transport is always told which method it calls), and the package's descriptor
+ * of that method (nodes/YandexMarket/shared/methods.ts) has this path, from which the
+ * transport builds the request.
  */
 function sourceCalls(
 	root: string,
 	source: string,
 	operationId: string,
 	urlPath: string,
+	method: string,
 ): string | undefined {
 	const file = path.join(root, source);
 	if (!fs.existsSync(file)) return `${source} does not exist`;
 	const text = fs.readFileSync(file, 'utf8');
 	if (!text.includes(`'${operationId}'`)) return `${source} does not name '${operationId}'`;
-	const pattern = urlPath
-		.split(/(\{[^}]+\})/)
-		.map((part) =>
-			/^\{[^}]+\}$/.test(part)
-				? '(?:\\{[^}]+\\}|\\$\\{[^}]+\\})'
-				: part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-		)
-		.join('');
-	if (!new RegExp(`${pattern}['\`]`).test(text)) return `${source} has no request to ${urlPath}`;
+	const described = (MARKET_METHODS as Record<string, { method: string; path: string }>)[
+		operationId
+	];
+	if (!described) return `${operationId} has no descriptor in shared/methods.ts`;
+	if (described.path !== urlPath || described.method !== method)
+		return `${source}: ${operationId} is described as ${described.method} ${described.path}, not ${method} ${urlPath}`;
 	return undefined;
 }
 
@@ -249,7 +249,7 @@ function checkUsedBy(
 ): void {
 	for (const use of uses) {
 		if (!nodeByName(pkg, use.node)) wrong.push(`${where}: usedBy names no node ${use.node}`);
-		const problem = sourceCalls(pkg.root, use.source, operationId, urlPath);
+		const problem = sourceCalls(pkg.root, use.source, operationId, urlPath, parseKey(where).method);
 		if (problem) wrong.push(`${where}: usedBy ${use.node}: ${problem}`);
 	}
 }
@@ -289,7 +289,7 @@ function checkEndpointOffer(
 		if (!searchListMethods(node.description.properties).has(offer.listSearch))
 			return `no parameter of ${offer.node} uses the list search ${offer.listSearch}`;
 		if (!offer.source) return `listSearch ${offer.listSearch} needs its source file`;
-		return sourceCalls(pkg.root, offer.source, spec.operationId, spec.path);
+		return sourceCalls(pkg.root, offer.source, spec.operationId, spec.path, spec.method);
 	}
 	return 'says neither operation, listSearch nor credential test';
 }

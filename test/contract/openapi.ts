@@ -31,10 +31,6 @@ import { PARTNER_SPEC_DIR } from './specs';
 /** The partner API's spec folder (holds openapi.yaml); see specs.js for YM_OPENAPI_ROOT. */
 export const SPEC_DIR: string = PARTNER_SPEC_DIR;
 
-export function contractAvailable(): boolean {
-	return fs.existsSync(path.join(SPEC_DIR, 'openapi.yaml'));
-}
-
 export interface Contract {
 	validateRequest(r: RecordedRequest): string[];
 	validateResponse(r: RecordedRequest): string[];
@@ -601,22 +597,6 @@ export function loadContract(specDir: string = SPEC_DIR): Contract {
 		contracts.set(dir, c);
 	}
 	return c;
-}
-
-let skipNoticeShown = false;
-
-/**
- * The contract when the spec folder exists; otherwise null, after printing
- * "contract check skipped: <dir> not found" once per process. For tests that
- * check exchanges when they can and must not fail when they can't.
- */
-export function contractOrSkip(specDir: string = SPEC_DIR): Contract | null {
-	if (fs.existsSync(path.join(specDir, 'openapi.yaml'))) return loadContract(specDir);
-	if (!skipNoticeShown) {
-		skipNoticeShown = true;
-		console.warn(`contract check skipped: ${specDir} not found`);
-	}
-	return null;
 }
 
 /** One operation as a spec's openapi.yaml lists it. */

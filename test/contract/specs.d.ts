@@ -1,3 +1,11 @@
 export declare const OPENAPI_ROOT: string;
 export declare const PARTNER_SPEC_DIR: string;
 export declare const NOTIFICATION_SPEC_DIR: string;
+export declare function missingSpecs(): string[];
+export declare function missingSpecsMessage(): string;
+export declare function specsFor(what: string): boolean;
+export declare function describeWithSpecs(what: string): jest.Describe;
+export declare function requireSpecsUnderCI(): void;
+export declare function contractLog(): string;
+export declare function noteContract(line: string | number): void;
+export declare function readContractLog(): { counts: number[]; notChecked: string[] };

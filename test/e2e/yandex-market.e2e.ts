@@ -333,8 +333,8 @@ describe('workflows run with `n8n execute`', () => {
 			.filter((chat) => chat.businessId === DEMO_BUSINESS && chat.status === 'WAITING_FOR_PARTNER')
 			.map((chat) => chat.chatId)
 			.sort((a, b) => a - b);
-		// n8n execute takes ~2 s to start: the window is still on when the sends come.
-		sim.spendQuotaUntil('sendMessageToChat', Date.now() + 6000);
+		// Spent from the first send on, however long n8n execute takes to start.
+		sim.spendQuotaFromFirstCall('sendMessageToChat', 6000);
 		sim.injectFault(
 			'getChatHistory',
 			{

@@ -42,18 +42,26 @@ describe('Message → Send', () => {
 		);
 	});
 
-	it('sends a 4096-character text, the most Market accepts', async () => {
+	// Market counts code points (JSON Schema's maxLength), not JavaScript's UTF-16 units: 4,096
+	// emoji are 8,192 units and still a message Market takes.
+	it.each([
+		['4,096 Cyrillic letters', 'я'.repeat(4096)],
+		['4,096 emoji', '😀'.repeat(4096)],
+		['4,096 CJK Extension B ideographs', '𠜎'.repeat(4096)],
+		['4,095 letters and a musical symbol', 'я'.repeat(4095) + '𝄞'],
+	])('sends %s, the most Market accepts', async (_what, text) => {
 		const result = await run(sim(), {
 			resource: 'message',
 			operation: 'send',
 			businessId: business,
 			chatId: chat,
-			text: 'я'.repeat(4096),
+			text,
 		});
 		expect(result.error).toBeUndefined();
-		expect(
-			(chatRequests(sim(), 'sendMessageToChat')[0].json as { message: string }).message,
-		).toHaveLength(4096);
+		const sent = (chatRequests(sim(), 'sendMessageToChat')[0].json as { message: string }).message;
+		expect(sent).toBe(text);
+		expect([...sent]).toHaveLength(4096);
+		expect(sim().state.sentMessages).toHaveLength(1);
 	});
 
 	it('sends several messages to one chat in item order, each once', async () => {

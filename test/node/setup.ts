@@ -2,8 +2,8 @@
  * Shared set-up for the node tests: one simulator per test file, a fresh state before each
  * test, and the OpenAPI contract check run on every request the test made.
  */
-import fs from 'fs';
-import { contractAvailable, loadContract, SPEC_DIR, type Contract } from '../contract/openapi';
+import { loadContract, type Contract } from '../contract/openapi';
+import { noteContract, specsFor } from '../contract/specs';
 import { startSimulator, SIM_KEYS, type Simulator } from '../simulator/server';
 import type { SimulatorOptions } from '../simulator/types';
 import { byId, runNode, type RunOptions, type RunResult } from '../support/engine';
@@ -11,19 +11,14 @@ import { byId, runNode, type RunOptions, type RunResult } from '../support/engin
 export { byId, SIM_KEYS };
 
 let contract: Contract | undefined;
-let skipNoted = false;
 let checked = 0;
 
 export function useSimulator(options?: SimulatorOptions): { sim: () => Simulator } {
 	let sim: Simulator;
 	beforeAll(async () => {
 		sim = await startSimulator(options);
-		if (contractAvailable()) contract ??= loadContract();
-		else if (process.env.CI) throw new Error(`CI needs the OpenAPI contract at ${SPEC_DIR}`);
-		else if (!skipNoted) {
-			skipNoted = true;
-			console.warn(`contract check skipped: ${SPEC_DIR} not found`);
-		}
+		if (specsFor("the node's requests and the simulator's replies against the partner spec"))
+			contract ??= loadContract();
 	});
 	beforeEach(() => sim.reset());
 	afterEach(() => {
@@ -34,14 +29,10 @@ export function useSimulator(options?: SimulatorOptions): { sim: () => Simulator
 	});
 	afterAll(async () => {
 		await sim.close();
-		noteContractCheck(contract ? checked : -1);
+		// How many exchanges this file checked (-1: none), for the summary reporter.
+		noteContract(contract ? checked : -1);
 	});
 	return { sim: () => sim };
-}
-
-/** Tells the summary reporter how many exchanges this file checked (-1: skipped). */
-export function noteContractCheck(count: number) {
-	if (process.env.YM_CONTRACT_LOG) fs.appendFileSync(process.env.YM_CONTRACT_LOG, `${count}\n`);
 }
 
 export function credentialsFor(sim: Simulator, apiKey: string = SIM_KEYS.communication) {

@@ -33,11 +33,17 @@ describe('bad input is refused before any request', () => {
 		);
 	});
 
-	it('4,097 characters', async () => {
+	// Counted as Market counts (code points), so an emoji is one character, not two.
+	it.each([
+		['4,097 letters', 'x'.repeat(4097)],
+		['4,097 emoji', '😀'.repeat(4097)],
+		['4,096 CJK Extension B ideographs and an emoji', '𠜎'.repeat(4096) + '😀'],
+		['4,096 letters and a musical symbol', 'я'.repeat(4096) + '𝄞'],
+	])('%s', async (_what, text) => {
 		await expectRefused(
-			{ ...send, text: 'x'.repeat(4097) },
+			{ ...send, text },
 			undefined,
-			/Message text is 4 097 characters; Yandex Market accepts 1–4096/,
+			/^Message text is 4 097 characters; Yandex Market accepts 1–4096$/,
 		);
 	});
 

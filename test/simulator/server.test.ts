@@ -1,12 +1,11 @@
 /**
  * The simulator's endpoints, limits, paging, auth, quotas and parallelism.
  * After every test, each reply the simulator gave is checked against the
- * OpenAPI contract (when the spec folder is there), and each request that got
- * a 2xx is checked too: the simulator must not accept what the spec rejects.
+ * OpenAPI contract, and each request that got a 2xx is checked too: the
+ * simulator must not accept what the spec rejects.
  */
-import * as fs from 'node:fs';
-
-import { contractOrSkip } from '../contract/openapi';
+import { loadContract } from '../contract/openapi';
+import { noteContract, specsFor } from '../contract/specs';
 import {
 	FIXTURE_FACTS,
 	MAX_FILE_BYTES,
@@ -17,7 +16,9 @@ import {
 } from './server';
 import { call, exchangeProblems, expectError, type CallOptions } from './testing';
 
-const contract = contractOrSkip();
+const contract = specsFor("the simulator's replies against the partner spec")
+	? loadContract()
+	: undefined;
 
 const B = FIXTURE_FACTS.businesses.demo;
 const chats = (sim: Simulator, query = '', body: unknown = {}, opts: CallOptions = {}) =>
@@ -60,11 +61,8 @@ function checkContract(sim: Simulator) {
 	expect(problems).toEqual([]);
 }
 
-// Tells jest.config.js's summary reporter how many exchanges were checked (-1: skipped).
-afterAll(() => {
-	if (process.env.YM_CONTRACT_LOG)
-		fs.appendFileSync(process.env.YM_CONTRACT_LOG, `${contract ? checked : -1}\n`);
-});
+// Tells jest.config.js's summary reporter how many exchanges were checked (-1: none).
+afterAll(() => noteContract(contract ? checked : -1));
 
 let sim: Simulator;
 
@@ -684,6 +682,21 @@ describe('simulator', () => {
 			expect(sim.state.sentMessages).toHaveLength(3);
 		});
 
+		it.each([
+			['4,096 emoji', '😀'.repeat(4096)],
+			['4,096 CJK Extension B ideographs', '𠜎'.repeat(4096)],
+			['4,095 Cyrillic letters and a musical symbol', 'я'.repeat(4095) + '𝄞'],
+		])('counts code points: %s pass, one emoji more fails', async (_what, text) => {
+			expect((await send(sim, 102, text)).status).toBe(200);
+			expect(sim.state.sentMessages.at(-1)?.message).toBe(text);
+			expectError(
+				await send(sim, 102, text + '😀'),
+				400,
+				'BAD_REQUEST',
+				'body.message must be 1 to 4096 characters long, got 4097',
+			);
+		});
+
 		it('400 without message or with a non-string', async () => {
 			expectError(
 				await call(sim, 'POST', `/v2/businesses/${B}/chats/message?chatId=102`, { body: {} }),
@@ -954,6 +967,26 @@ describe('simulator', () => {
 	});
 
 	describe('helpers', () => {
+		it('spendQuotaFromFirstCall: the window opens at the next call of the method, which is refused, and closes after it', async () => {
+			let clock = Date.parse('2026-12-07T10:00:00Z');
+			const own = await startSimulator({ clock: () => clock });
+			try {
+				own.spendQuotaFromFirstCall('sendMessageToChat', 6000);
+				clock += 60_000;
+				expect((await chats(own)).status).toBe(200);
+				const first = await send(own, 101, 'one');
+				expect(first.status).toBe(420);
+				expect(first.headers.get('x-ratelimit-resource-remaining')).toBe('0');
+				clock += 5000;
+				expect((await send(own, 101, 'two')).status).toBe(420);
+				clock += 1001;
+				expect((await send(own, 101, 'three')).status).toBe(200);
+				expect(own.state.sentMessages.map((m) => m.message)).toEqual(['three']);
+			} finally {
+				await own.close();
+			}
+		});
+
 		it('addMessage simulates a buyer writing', async () => {
 			const msg = sim.addMessage(110, { message: 'Где мой заказ?' });
 			expect(msg.sender).toBe('CUSTOMER');

@@ -176,6 +176,8 @@ class YandexMarketSimulator implements Simulator {
 	private inFlight = new Map<string, number>();
 	private faults = new Map<OperationId, Fault[]>();
 	private spentUntil = new Map<OperationId, number>();
+	/** Quotas spent by spendQuotaFromFirstCall, waiting for the method's first call. */
+	private spendOnFirstCall = new Map<OperationId, number>();
 	private seq = 0;
 	private nextChatId = 5001;
 	nextMessageId = 900001;
@@ -244,6 +246,7 @@ class YandexMarketSimulator implements Simulator {
 		this.buckets.clear();
 		this.faults.clear();
 		this.spentUntil.clear();
+		this.spendOnFirstCall.clear();
 		this.seq = 0;
 		this.nextChatId = Math.max(5001, ...f.chats.map((c) => c.chatId + 1));
 		this.nextMessageId = Math.max(900001, ...f.messages.map((m) => m.messageId + 1));
@@ -273,6 +276,10 @@ class YandexMarketSimulator implements Simulator {
 		const list = this.faults.get(opId) ?? [];
 		list.push({ ...fault, times });
 		this.faults.set(opId, list);
+	}
+
+	spendQuotaFromFirstCall(opId: OperationId, ms: number): void {
+		this.spendOnFirstCall.set(opId, ms);
 	}
 
 	spendQuotaUntil(opId: OperationId, until: number): void {
@@ -532,6 +539,11 @@ class YandexMarketSimulator implements Simulator {
 				}
 				bucketScope = spec.businessScoped ? String(businessId) : key.key;
 
+				const spendFor = this.spendOnFirstCall.get(spec.id);
+				if (spendFor !== undefined) {
+					this.spendOnFirstCall.delete(spec.id);
+					this.spendQuotaUntil(spec.id, this.clock() + spendFor);
+				}
 				const spentUntil = this.spentUntil.get(spec.id) ?? 0;
 				if (this.clock() < spentUntil) {
 					windowOverride = { remaining: 0, until: spentUntil };

@@ -225,6 +225,11 @@ export interface Simulator extends GoodsAdmin, GoodsSettings {
 	 * answer 420 with Remaining 0 and that Until; afterwards the quota is whole again.
 	 */
 	spendQuotaUntil(op: OperationId, until: number): void;
+	/**
+	 * As spendQuotaUntil, for `ms` from the method's next call on (which is refused): a window
+	 * that opens when a client gets there, however long it took to start.
+	 */
+	spendQuotaFromFirstCall(op: OperationId, ms: number): void;
 	/** Adds a chat (e.g. a buyer starting a DIRECT chat). */
 	addChat(input: AddChatInput): ChatRecord;
 	/** Appends a message to a chat (default: the buyer writes) and updates the chat. */

@@ -1,19 +1,12 @@
-// Ends the jest run with what CI needs to see: whether the OpenAPI contract check ran, and a
-// plain "N passed, N failed" line.
+// Ends the jest run with what CI needs to see: whether the OpenAPI contract check ran, what
+// could not be checked without Market's specs, and a plain "N passed, N failed" line.
 const fs = require('fs');
-const { OPENAPI_ROOT, PARTNER_SPEC_DIR } = require('../contract/specs');
+const { PARTNER_SPEC_DIR, missingSpecsMessage, readContractLog } = require('../contract/specs');
 
 class SummaryReporter {
 	onRunComplete(_contexts, results) {
 		const specDir = PARTNER_SPEC_DIR;
-		let counts = [];
-		try {
-			counts = fs
-				.readFileSync(process.env.YM_CONTRACT_LOG, 'utf8')
-				.split('\n')
-				.filter(Boolean)
-				.map(Number);
-		} catch {}
+		const { counts, notChecked } = readContractLog();
 		const checked = counts.filter((n) => n >= 0).reduce((a, b) => a + b, 0);
 		if (counts.some((n) => n >= 0)) {
 			process.stdout.write(
@@ -23,9 +16,16 @@ class SummaryReporter {
 			// Loud: a green run that checked nothing against the spec must not pass unnoticed.
 			const why = fs.existsSync(specDir)
 				? 'no test of this run sends requests through the simulator'
-				: `${specDir} not found. Put Market's specs at ${OPENAPI_ROOT} or set YM_OPENAPI_ROOT`;
+				: `${specDir} not found; set YM_OPENAPI_ROOT`;
 			process.stdout.write(
 				`\n*** CONTRACT CHECK SKIPPED: no request or reply was validated against Market's OpenAPI (${why}). ***\n`,
+			);
+		}
+		if (notChecked.length > 0) {
+			process.stdout.write(
+				`*** NOT CHECKED against Market's specs (a CI run fails instead): ***\n` +
+					notChecked.map((what) => `  - ${what}\n`).join('') +
+					`${missingSpecsMessage()}\n`,
 			);
 		}
 		const skipped = results.numPendingTests + results.numTodoTests;

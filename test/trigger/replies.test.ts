@@ -1,8 +1,8 @@
 import { version } from '../../package.json';
 import { errorReply, okReply } from '../../nodes/YandexMarket/trigger/replies';
-import { exchange, replyContract, sampleNotifications, specAvailable } from './spec';
+import { describeWithSpecs, exchange, replyContract, sampleNotifications } from './spec';
 
-const describeSpec = specAvailable() ? describe : describe.skip;
+const describeSpec = describeWithSpecs("the trigger's replies against the notification spec");
 
 describe('replies to Market', () => {
 	it('PING / success: {version, name, time} with the package version and UTC time', () => {

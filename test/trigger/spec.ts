@@ -5,7 +5,7 @@
  *   body matches it and one more, and Ajv has no OpenAPI discriminator mapping);
  * - `dtoFields(type)`: the DTO's properties and required fields, to compare with the node;
  * - `replyContract()`: the contract checker (test/contract) pointed at the notification
- *   spec, for the node's answers (200/400/500 bodies).
+ *   spec, for the node's answers (200/400/500 bodies); `replyChecker()` asserts with it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,16 +13,12 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
 import { loadContract, type Contract } from '../contract/openapi';
-import { NOTIFICATION_SPEC_DIR } from '../contract/specs';
+import { NOTIFICATION_SPEC_DIR, describeWithSpecs, specsFor } from '../contract/specs';
 import type { RecordedRequest } from '../simulator/server';
 
-export { NOTIFICATION_SPEC_DIR };
+export { NOTIFICATION_SPEC_DIR, describeWithSpecs, specsFor };
 
 const SCHEMAS = path.join(NOTIFICATION_SPEC_DIR, 'components', 'schemas');
-
-export function specAvailable(): boolean {
-	return fs.existsSync(path.join(NOTIFICATION_SPEC_DIR, 'openapi.yaml'));
-}
 
 type Obj = Record<string, any>;
 
@@ -106,6 +102,20 @@ export function dtoFields(type: string): { properties: string[]; required: strin
 /** The contract checker of test/contract, on the notification spec. */
 export function replyContract(): Contract {
 	return loadContract(NOTIFICATION_SPEC_DIR);
+}
+
+/**
+ * Asserts that an answer of the trigger to a notification is one the spec allows. Without the
+ * specs it checks nothing: under CI that fails (specsFor), elsewhere the summary lists `what`.
+ */
+export function replyChecker(
+	what: string,
+): (request: unknown, status: number, answerBody: unknown) => void {
+	const contract = specsFor(what) ? replyContract() : undefined;
+	return (request, status, answerBody) => {
+		if (!contract) return;
+		expect(contract.validateResponse(exchange(request, status, answerBody))).toEqual([]);
+	};
 }
 
 /** A POST /notification exchange in the shape the contract checker reads. */

@@ -15,13 +15,13 @@ import {
 	type Fixtures,
 	type Simulator,
 } from '../simulator/server';
-import { exchange, replyContract, sampleNotifications, specAvailable } from './spec';
+import { replyChecker, sampleNotifications } from './spec';
 import { TriggerUnderTest, defaults, type Answer, type TriggerSetup } from './webhookHarness';
 
 const BUSINESS = 1001;
 const KEY = SIM_KEYS.communication;
 const samples = sampleNotifications();
-const contract = specAvailable() ? replyContract() : null;
+const checkReply = replyChecker("the webhook's answers against the notification spec");
 
 let sim: Simulator;
 let workflowCounter = 0;
@@ -61,9 +61,7 @@ function messageSent(chatId: number, messageId: number | string) {
 
 /** Every answer must be one the notification spec allows; the API key must never show. */
 function checked(answer: Answer, body: unknown): Answer {
-	if (contract && answer.status !== 403) {
-		expect(contract.validateResponse(exchange(body, answer.status, answer.body))).toEqual([]);
-	}
+	if (answer.status !== 403) checkReply(body, answer.status, answer.body);
 	expect(JSON.stringify([answer.body, answer.items])).not.toContain(KEY);
 	return answer;
 }

@@ -1,7 +1,7 @@
 /** "From List" for Chat: the business's chats page by page, in Market's order (Market's getChats). */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { LIMITS } from '../shared/constants';
-import { marketRequest } from '../shared/transport';
+import { fetchPages } from '../shared/pager';
 import { parseId } from '../shared/validate';
 
 /** A page of the chosen business's chats; the search text matches the chat, order, return or buyer. */
@@ -17,20 +17,19 @@ export async function searchChats(
 		'Business ID',
 		'businessId',
 	);
-	const qs: IDataObject = { limit: LIMITS.chatsPageMax };
-	if (paginationToken) qs.pageToken = paginationToken;
-	const { body } = await marketRequest.call(this, {
-		// Someone is waiting in the editor: a spent quota fails soon rather than after a minute.
-		maxRateLimitWaitMs: 10_000,
-		operationId: 'getChats',
-		method: 'POST',
-		url: `/v2/businesses/${businessId}/chats`,
-		qs,
-		body: {},
-		businessId,
-	});
-	const result = (body.result as IDataObject | undefined) ?? {};
-	const chats = (result.chats as IDataObject[] | undefined) ?? [];
+	// n8n asks for one page at a time and hands back the token for the next.
+	const { entries: chats, last } = await fetchPages.call(
+		this,
+		{
+			// Someone is waiting in the editor: a spent quota fails soon rather than after a minute.
+			maxRateLimitWaitMs: 10_000,
+			operationId: 'getChats',
+			qs: paginationToken ? { pageToken: paginationToken } : {},
+			body: {},
+			businessId,
+		},
+		{ wanted: LIMITS.chatsPageMax },
+	);
 	const needle = filter?.trim().toLowerCase();
 	const results = chats
 		.map((chat) => {
@@ -50,6 +49,7 @@ export async function searchChats(
 			return { name: parts.filter(Boolean).join(' · '), value: String(chat.chatId) };
 		})
 		.filter((entry) => !needle || entry.name.toLowerCase().includes(needle));
-	const next = (result.paging as IDataObject | undefined)?.nextPageToken as string | undefined;
+	const paging = (last.result as IDataObject | undefined)?.paging as IDataObject | undefined;
+	const next = paging?.nextPageToken as string | undefined;
 	return { results, paginationToken: next };
 }

@@ -12,7 +12,8 @@ import { attachmentsFor } from '../shared/attachments';
 import { LIMITS } from '../shared/constants';
 import { asNodeError } from '../shared/errors';
 import { inSequence, remember } from '../shared/pacing';
-import { marketRequest, type MarketResponse } from '../shared/transport';
+import { fetchPages } from '../shared/pager';
+import type { MarketResponse } from '../shared/transport';
 import { parseId } from '../shared/validate';
 import { DEFAULT_SENDERS, senderAllowed } from '../trigger/details';
 import {
@@ -64,11 +65,6 @@ interface Options {
 	deadline: number;
 }
 
-function resultOf(body: IDataObject): IDataObject {
-	const result = body.result;
-	return typeof result === 'object' && result !== null ? (result as IDataObject) : {};
-}
-
 /** Market's clock when it answered (the `Date` header), else undefined. */
 function answeredAt(response: MarketResponse): number | undefined {
 	const date = marketTime(response.headers.date);
@@ -92,43 +88,40 @@ async function listChats(
 	this: IPollFunctions,
 	options: Options,
 	stopBefore?: (at: number) => number,
-	maxPages = Infinity,
 ): Promise<Listing> {
 	const chats: Chat[] = [];
 	const listed = new Set<number>();
 	let at: number | undefined;
-	let pageToken: string | undefined;
-	for (let pages = 1; ; pages++) {
-		const response = await marketRequest.call(this, {
+	const { complete } = await fetchPages.call(
+		this,
+		{
 			operationId: 'getChats',
-			method: 'POST',
-			url: `/v2/businesses/${options.businessId}/chats`,
-			qs: { limit: LIMITS.chatsPageMax, ...(pageToken ? { pageToken } : {}) },
 			body: {},
 			businessId: options.businessId,
 			deadline: options.deadline,
 			maxRateLimitWaitMs: POLL_RATE_LIMIT_WAIT_MS,
-		});
-		const result = resultOf(response.body);
-		const page = ((result.chats as IDataObject[] | undefined) ?? []).map((info) => ({
-			chatId: Number(info.chatId),
-			updatedAt: marketTime(info.updatedAt),
-			info,
-		}));
-		// Without a Date from Market, its newest chat time stands in (that chat is read again).
-		at ??= answeredAt(response) ?? Math.max(0, ...page.map((c) => c.updatedAt).filter(isFinite));
-		// A chat moved between pages may be listed twice: the first time counts.
-		for (const chat of page)
-			if (!listed.has(chat.chatId) && listed.add(chat.chatId)) chats.push(chat);
-		pageToken = (result.paging as IDataObject | undefined)?.nextPageToken as string | undefined;
-		if (!pageToken || page.length === 0) return { chats, at, full: true };
-		if (pages >= maxPages) return { chats, at, full: false };
-		if (stopBefore && sortedByActivity(chats, at)) {
-			const stop = stopBefore(at);
-			if (page.some((c) => Number.isFinite(c.updatedAt) && isSettled(c, stop)))
-				return { chats, at, full: false };
-		}
-	}
+		},
+		{
+			onPage: (entries, response) => {
+				const page = entries.map((info) => ({
+					chatId: Number(info.chatId),
+					updatedAt: marketTime(info.updatedAt),
+					info,
+				}));
+				// Without a Date from Market, its newest chat time stands in (that chat is read again).
+				at ??=
+					answeredAt(response) ?? Math.max(0, ...page.map((c) => c.updatedAt).filter(isFinite));
+				// A chat moved between pages may be listed twice: the first time counts.
+				for (const chat of page) {
+					if (!listed.has(chat.chatId) && listed.add(chat.chatId)) chats.push(chat);
+				}
+				if (!stopBefore || !sortedByActivity(chats, at)) return true;
+				const stop = stopBefore(at);
+				return !page.some((c) => Number.isFinite(c.updatedAt) && isSettled(c, stop));
+			},
+		},
+	);
+	return { chats, at: at ?? 0, full: complete };
 }
 
 /** All of a chat's messages from `messageIdFrom` on (its whole history without it), oldest first. */
@@ -138,30 +131,19 @@ async function readHistory(
 	chatId: number,
 	messageIdFrom: number | undefined,
 ): Promise<Message[]> {
-	const messages: Message[] = [];
-	let pageToken: string | undefined;
-	for (;;) {
-		const { body } = await marketRequest.call(this, {
-			operationId: 'getChatHistory',
-			method: 'POST',
-			url: `/v2/businesses/${options.businessId}/chats/history`,
-			qs: { chatId, limit: LIMITS.historyPageMax, ...(pageToken ? { pageToken } : {}) },
-			body: messageIdFrom ? { messageIdFrom } : {},
-			businessId: options.businessId,
-			deadline: options.deadline,
-			maxRateLimitWaitMs: POLL_RATE_LIMIT_WAIT_MS,
-		});
-		const result = resultOf(body);
-		for (const dto of (result.messages as IDataObject[] | undefined) ?? []) {
-			messages.push({
-				messageId: Number(dto.messageId),
-				createdAt: marketTime(dto.createdAt),
-				dto,
-			});
-		}
-		pageToken = (result.paging as IDataObject | undefined)?.nextPageToken as string | undefined;
-		if (!pageToken) return messages;
-	}
+	const { entries } = await fetchPages.call(this, {
+		operationId: 'getChatHistory',
+		qs: { chatId },
+		body: messageIdFrom ? { messageIdFrom } : {},
+		businessId: options.businessId,
+		deadline: options.deadline,
+		maxRateLimitWaitMs: POLL_RATE_LIMIT_WAIT_MS,
+	});
+	return entries.map((dto) => ({
+		messageId: Number(dto.messageId),
+		createdAt: marketTime(dto.createdAt),
+		dto,
+	}));
 }
 
 /** The item of one message: the webhook trigger's CHAT_MESSAGE_SENT with details, plus the chat. */

@@ -23,8 +23,6 @@ export async function businessesPage(
 	const { body } = await marketRequest.call(this, {
 		...limits,
 		operationId: 'getCampaigns',
-		method: 'GET',
-		url: '/v2/campaigns',
 		qs: { page, pageSize: CAMPAIGNS_PAGE_SIZE },
 	});
 	const campaigns = (body.campaigns as IDataObject[] | undefined) ?? [];

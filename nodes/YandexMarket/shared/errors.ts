@@ -5,7 +5,7 @@ import {
 	type INode,
 	type JsonObject,
 } from 'n8n-workflow';
-import { MARKET_METHODS, type MarketMethod } from './constants';
+import { methodSpec, type MarketMethod } from './methods';
 import { formatCount } from './validate';
 
 export interface MarketErrorEntry {
@@ -31,7 +31,7 @@ const SHORT_HINTS: Record<number, string> = {
 };
 
 /** What a seller should do about each status, in their terms. */
-function hintFor(status: number): string {
+function hintFor(status: number, method?: MarketMethod): string {
 	switch (status) {
 		case 400:
 			return 'Market refused the request as invalid. Check the IDs and values in the node.';
@@ -40,7 +40,7 @@ function hintFor(status: number): string {
 		case 403:
 			return 'The API key has no access to this: it needs the "communication" scope (or "all-methods"; "all-methods:read-only" can only read), and the business ID must be one the key belongs to.';
 		case 404:
-			return 'Market does not know this business, chat or message. Check the IDs.';
+			return `Market does not know ${method ? methodSpec(method).notFound : 'this business, chat or message'}. Check the IDs.`;
 		case 420:
 			return "Market refused the request over its limits: at most 4 requests at a time per business, across all of the seller's tools. The node kept retrying within its limits; spread the work out.";
 		default:
@@ -61,6 +61,7 @@ export function marketApiError(
 	body: unknown,
 	_headers: IDataObject,
 	itemIndex?: number,
+	method?: MarketMethod,
 ): NodeApiError {
 	const errors = marketErrors(body);
 	const details = errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ');
@@ -73,7 +74,7 @@ export function marketApiError(
 	};
 	return new NodeApiError(node, response, {
 		message,
-		description: hintFor(statusCode),
+		description: hintFor(statusCode, method),
 		httpCode: String(statusCode),
 		itemIndex,
 	});
@@ -153,8 +154,12 @@ function when(epochMs: number): string {
 	return new Date(epochMs).toUTCString();
 }
 
-function perHour(method: MarketMethod): string {
-	return `${formatCount(MARKET_METHODS[method].hourlyLimit, ',')} requests per hour`;
+/** The method's hourly quota: as Market reported it, else by the spec (by tier where they differ). */
+function perHour(method: MarketMethod, reported?: number): string {
+	const limit = methodSpec(method).hourlyLimit;
+	if (reported !== undefined) return `${formatCount(reported, ',')} requests per hour`;
+	if (typeof limit === 'number') return `${formatCount(limit, ',')} requests per hour`;
+	return `${formatCount(limit.none, ',')} or ${formatCount(limit.medium, ',')} requests per hour, by subscription`;
 }
 
 /** The hourly quota of a method is spent for longer than the item may wait: nothing was sent. */
@@ -165,13 +170,14 @@ export function quotaSpentError(
 	until: number,
 	maxWaitMs: number,
 	itemIndex?: number,
+	reportedLimit?: number,
 ): NodeApiError {
 	const business = businessId === undefined ? '' : ` for business ${businessId}`;
 	return new NodeApiError(
 		node,
 		{ httpCode: '420', method },
 		{
-			message: `Yandex Market's hourly limit for ${method} (${perHour(method)}${business}) is used up until ${when(until)}; nothing was sent`,
+			message: `Yandex Market's hourly limit for ${method} (${perHour(method, reportedLimit)}${business}) is used up until ${when(until)}; nothing was sent`,
 			description: `The node waits up to ${Math.round(maxWaitMs / 1000)} s (Max Wait on Rate Limit) for a limit to reset. The limit is shared by every tool that uses this business's API keys; spread the work out, or raise the wait.`,
 			httpCode: '420',
 			itemIndex,
@@ -179,7 +185,7 @@ export function quotaSpentError(
 	);
 }
 
-/** A send got no clear answer: it may or may not have reached the buyer, so it is not repeated. */
+/** A create got no clear answer: it may or may not have reached the buyer, so it is not repeated. */
 export function outcomeUnknownError(
 	node: INode,
 	method: MarketMethod,
@@ -187,13 +193,16 @@ export function outcomeUnknownError(
 	itemIndex?: number,
 	status?: number,
 ): NodeApiError {
-	const what = method === 'sendFileToChat' ? 'file' : 'message';
+	const creates = methodSpec(method).creates ?? {
+		what: 'it may have been done',
+		check: 'Check in the seller cabinet before trying again.',
+	};
 	const error = new NodeApiError(
 		node,
 		{ httpCode: status === undefined ? 'none' : String(status), method },
 		{
-			message: `Yandex Market did not confirm ${method} (${reason}): the ${what} may have been delivered, so it was not sent again`,
-			description: `Check the chat with Chat → Get History before sending the ${what} again.`,
+			message: `Yandex Market did not confirm ${method} (${reason}): ${creates.what}, so it was not sent again`,
+			description: creates.check,
 			httpCode: status === undefined ? 'none' : String(status),
 			itemIndex,
 		},

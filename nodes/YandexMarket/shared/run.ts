@@ -11,9 +11,11 @@ import type {
 } from 'n8n-workflow';
 import { createHash } from 'crypto';
 import { attachmentSettings, withAttachments } from './attachments';
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_S, type MarketMethod } from './constants';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_S } from './constants';
 import { asNodeError, isOutcomeUnknown } from './errors';
+import { isRepeatable, methodSpec, type MarketMethod } from './methods';
 import { remember } from './pacing';
+import { fetchPages } from './pager';
 import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
 
@@ -37,13 +39,6 @@ export interface OperationSpec {
 	queryIds?: Record<string, string>;
 	/** Checks the item's parameters and finishes the request; throws a readable error before anything is sent. */
 	prepare?: (this: IExecuteSingleFunctions, request: PreparedRequest) => Promise<void> | void;
-	/** For list methods: how many Market returns per page at most, and where the entries are. */
-	pages?: { pageSize: number; entries: (body: IDataObject) => IDataObject[] };
-	/**
-	 * For sends: when n8n retries the node (Retry On Fail), items already delivered in this
-	 * execution are not sent again; their earlier output is returned instead.
-	 */
-	sendsOnce?: boolean;
 	/** For reads of messages: the Options collection offers Download Attachments (attachments.ts). */
 	attachments?: boolean;
 	/** Shapes Market's answer into the items the node outputs. */
@@ -69,18 +64,18 @@ async function fullResponse(
 }
 
 /**
- * An operation of the node: its option in the Operation list, the request it makes as
- * declarative routing, and the hook below that validates, sends and shapes it.
+ * An operation of the node: its option in the Operation list, the request of its Market method
+ * (methods.ts) as declarative routing, and the hook below that validates, sends and shapes it.
  */
 export function marketOperation(
 	option: Omit<INodePropertyOptions, 'routing'>,
-	request: { method: IHttpRequestMethods; url: string },
 	spec: OperationSpec,
 ): INodePropertyOptions {
+	const { method, path } = methodSpec(spec.operationId);
 	return {
 		...option,
 		routing: {
-			request,
+			request: { method, url: path },
 			send: { paginate: true },
 			output: { postReceive: [fullResponse] },
 			operations: { pagination: runOperation(spec) },
@@ -144,15 +139,17 @@ function runOperation(spec: OperationSpec) {
 				? attachmentSettings(node, this.getNodeParameter('options', {}) as IDataObject, itemIndex)
 				: undefined;
 
-			deliveryKey = spec.sendsOnce ? deliveryKeyOf(this, request) : undefined;
+			// Creates: when n8n retries the node (Retry On Fail), items already delivered in this
+			// execution are not sent again; their earlier output is returned instead.
+			deliveryKey = isRepeatable(spec.operationId) ? undefined : deliveryKeyOf(this, request);
 			const earlier = deliveryKey ? deliveries.get(deliveryKey) : undefined;
 			// Retry On Fail runs the node again: what went out, or may have, is not sent twice.
 			if (earlier instanceof Error) throw earlier;
 			const body =
 				earlier === true
 					? {}
-					: spec.pages
-						? await fetchPages.call(this, request, spec.pages)
+					: methodSpec(spec.operationId).pages
+						? await listEntries.call(this, request)
 						: (await marketRequest.call(this, request)).body;
 			if (deliveryKey) remember(deliveries, deliveryKey, true, MAX_DELIVERIES);
 			const shaped = spec.output.call(this, body, request);
@@ -206,31 +203,13 @@ function deliveryKeyOf(context: IExecuteSingleFunctions, request: PreparedReques
 	].join('|');
 }
 
-/**
- * Walks Market's `pageToken` pages, asking each time for no more than is still wanted,
- * and returns `{ entries }` with everything collected.
- */
-async function fetchPages(
+/** A list operation's entries: all of them (Return All) or up to its Limit, as `{ entries }`. */
+async function listEntries(
 	this: IExecuteSingleFunctions,
 	request: PreparedRequest,
-	pages: NonNullable<OperationSpec['pages']>,
 ): Promise<IDataObject> {
 	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 	const wanted = returnAll ? Infinity : Math.max(1, Number(this.getNodeParameter('limit', 50)));
-	const entries: IDataObject[] = [];
-	let pageToken: string | undefined;
-	let last: IDataObject = {};
-	do {
-		const qs: IDataObject = {
-			...request.qs,
-			limit: Math.min(pages.pageSize, wanted - entries.length),
-		};
-		if (pageToken) qs.pageToken = pageToken;
-		last = (await marketRequest.call(this, { ...request, qs })).body;
-		const page = pages.entries(last);
-		entries.push(...page);
-		const paging = (last.result as IDataObject | undefined)?.paging as IDataObject | undefined;
-		pageToken = page.length > 0 ? (paging?.nextPageToken as string | undefined) : undefined;
-	} while (pageToken && entries.length < wanted);
-	return { ...last, entries: entries.slice(0, wanted) };
+	const { entries, last } = await fetchPages.call(this, request, { wanted });
+	return { ...last, entries };
 }

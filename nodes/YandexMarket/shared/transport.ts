@@ -31,9 +31,8 @@ import {
 	INTEGRATION_HEADER,
 	INTEGRATION_NAME,
 	LIMITS,
-	MARKET_METHODS,
-	type MarketMethod,
 } from './constants';
+import { isRepeatable, methodPath, methodSpec, type MarketMethod } from './methods';
 import {
 	cancelledError,
 	certainlyNotSent,
@@ -71,9 +70,10 @@ export type Sender = (options: IHttpRequestOptions) => Promise<IN8nHttpFullRespo
 export interface MarketRequest {
 	/** Market's operation ID: names the quota the request spends. */
 	operationId: MarketMethod;
-	method: IHttpRequestMethods;
-	/** Path below the base URL, IDs already filled in. */
-	url: string;
+	/** The method's own (methods.ts) unless given. */
+	method?: IHttpRequestMethods;
+	/** Path below the base URL, IDs filled in; the method's own path for `businessId` unless given. */
+	url?: string;
 	qs?: IDataObject;
 	/** An object is sent as JSON; a Buffer as is, with `contentType`. */
 	body?: IDataObject | Buffer;
@@ -163,7 +163,10 @@ function cancelSignal(context: MarketContext): AbortSignal | undefined {
 		: undefined;
 }
 
-function buildOptions(request: MarketRequest, baseURL: string): IHttpRequestOptions {
+function buildOptions(
+	request: MarketRequest & Required<Pick<MarketRequest, 'method' | 'url'>>,
+	baseURL: string,
+): IHttpRequestOptions {
 	const base = request.baseOptions ?? ({} as IHttpRequestOptions);
 	const headers: IDataObject = {
 		...((base.headers as IDataObject | undefined) ?? {}),
@@ -222,9 +225,16 @@ export async function marketRequest(
 ): Promise<MarketResponse> {
 	const node = this.getNode();
 	const method = request.operationId;
-	const repeatable = !(MARKET_METHODS[method] as { sends?: boolean }).sends;
+	const repeatable = isRepeatable(method);
 	const { baseUrl: baseURL, parallel } = await resolveConnection(this);
-	const options = buildOptions(request, baseURL);
+	const options = buildOptions(
+		{
+			...request,
+			method: request.method ?? methodSpec(method).method,
+			url: request.url ?? methodPath(method, request.businessId),
+		},
+		baseURL,
+	);
 	const signal = cancelSignal(this);
 	const send: Sender =
 		request.send ??
@@ -301,18 +311,26 @@ export async function marketRequest(
 						const ms = backoff(parallelHits, retryTiming.parallelBaseMs, retryTiming.parallelCapMs);
 						if (await wait(ms)) continue;
 					}
-					throw marketApiError(node, status, body ?? {}, headers, itemIndex);
+					throw marketApiError(node, status, body ?? {}, headers, itemIndex, method);
 				}
 				const until = rate.until ?? Date.now() + 1000;
 				if (await waitForQuota(until)) continue;
-				throw quotaSpentError(node, method, request.businessId, until, maxWait, itemIndex);
+				throw quotaSpentError(
+					node,
+					method,
+					request.businessId,
+					until,
+					maxWait,
+					itemIndex,
+					rate.limit,
+				);
 			}
 			if (status >= 500) {
 				if (!repeatable) {
 					throw outcomeUnknownError(node, method, `Market answered ${status}`, itemIndex, status);
 				}
 				if (await retryRead()) continue;
-				throw marketApiError(node, status, body ?? {}, headers, itemIndex);
+				throw marketApiError(node, status, body ?? {}, headers, itemIndex, method);
 			}
 			if (body === undefined) {
 				// A 2xx send was delivered; only what Market said of it is unreadable.
@@ -322,7 +340,7 @@ export async function marketRequest(
 				throw malformedAnswerError(node, method, status, itemIndex);
 			}
 			if (status < 200 || status >= 300 || body.status === 'ERROR') {
-				throw marketApiError(node, status, body, headers, itemIndex);
+				throw marketApiError(node, status, body, headers, itemIndex, method);
 			}
 			return { body, headers, statusCode: status };
 		}

@@ -5,6 +5,17 @@ export function formatCount(n: number, separator = ' '): string {
 	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 }
 
+/**
+ * A text's length as Market counts it: its spec limits strings with JSON Schema's maxLength,
+ * which counts Unicode code points. So 😀 is 1 (JavaScript's `length` says 2), while a flag or
+ * a skin-toned emoji, made of several code points, counts as several.
+ */
+export function codePointLength(text: string): number {
+	let n = 0;
+	for (const _ of text) n++;
+	return n;
+}
+
 export function invalidParameter(
 	node: INode,
 	itemIndex: number,
@@ -12,6 +23,49 @@ export function invalidParameter(
 	description?: string,
 ): NodeOperationError {
 	return new NodeOperationError(node, message, { itemIndex, description, level: 'warning' });
+}
+
+export interface TextLimits {
+	/** How the error names the text, e.g. "Message text". */
+	label: string;
+	/** The parameter's display name and name, e.g. "Text" and "text". */
+	displayName: string;
+	field: string;
+	min: number;
+	max: number;
+	/** What to do about a text that is too long, besides shortening it. */
+	tooLong?: string;
+}
+
+/**
+ * A text Market limits in length, checked before anything is sent: not blank, and at most
+ * `max` code points, as Market counts. Returns the text as it is.
+ */
+export function checkText(
+	node: INode,
+	itemIndex: number,
+	text: unknown,
+	limits: TextLimits,
+): string {
+	const range = `${limits.min}–${limits.max}`;
+	if (typeof text !== 'string' || text.trim() === '') {
+		throw invalidParameter(
+			node,
+			itemIndex,
+			`${limits.label} is empty; Yandex Market accepts ${range} characters`,
+			`Fill in ${limits.displayName} (${limits.field}), or map it from an earlier node.`,
+		);
+	}
+	const length = codePointLength(text);
+	if (length > limits.max) {
+		throw invalidParameter(
+			node,
+			itemIndex,
+			`${limits.label} is ${formatCount(length)} characters; Yandex Market accepts ${range}`,
+			`Shorten the text (${limits.field})${limits.tooLong ? `, ${limits.tooLong}` : ''}. Market counts Unicode characters (code points): most emoji count as 1, a flag or a skin-toned emoji as 2 or more.`,
+		);
+	}
+	return text;
 }
 
 /** Market's ID (int64 ≥ 1) in a number or a string of digits; undefined when it is none. */

@@ -4,7 +4,7 @@
  * request, keeps Market's limits, retries reads and maps errors without the key.
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import type { MarketMethod } from '../shared/constants';
+import type { MarketMethod } from '../shared/methods';
 import { asNodeError } from '../shared/errors';
 import { marketRequest } from '../shared/transport';
 
@@ -69,8 +69,6 @@ export async function fetchMessage(
 				const { body } = await marketRequest.call(this, {
 					...common,
 					operationId: method,
-					method: 'POST',
-					url: `/v2/businesses/${businessId}/chats/history`,
 					qs: { chatId, limit: 1 },
 					body: { messageIdFrom: Number(messageId) },
 				});
@@ -82,8 +80,6 @@ export async function fetchMessage(
 			const { body } = await marketRequest.call(this, {
 				...common,
 				operationId: method,
-				method: 'GET',
-				url: `/v2/businesses/${businessId}/chats/message`,
 				qs: { chatId, messageId },
 			});
 			return resultOf(body);
@@ -104,8 +100,6 @@ export async function fetchChat(
 ): Promise<IDataObject> {
 	const { body } = await marketRequest.call(this, {
 		operationId: 'getChat',
-		method: 'GET',
-		url: `/v2/businesses/${businessId}/chat`,
 		qs: { chatId },
 		businessId,
 		deadline: Date.now() + budgetMs,

@@ -13,7 +13,6 @@ export const chatCreateOperation = marketOperation(
 		description:
 			'Start a chat with the buyer of an order or a return. If one exists, Market returns it instead.',
 	},
-	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/new' },
 	{
 		operationId: 'createChat',
 		prepare(request) {

@@ -9,7 +9,6 @@ export const chatGetOperation = marketOperation(
 		action: 'Get a chat',
 		description: 'Get a chat: status, what it is about and the buyer',
 	},
-	{ method: 'GET', url: '/v2/businesses/{businessId}/chat' },
 	{
 		operationId: 'getChat',
 		queryIds: { chatId: 'Chat ID' },

@@ -14,13 +14,8 @@ export const chatGetAllOperation = marketOperation(
 		action: 'Get many chats',
 		description: 'List chats with buyers, in the order Market returns them',
 	},
-	{ method: 'POST', url: '/v2/businesses/{businessId}/chats' },
 	{
 		operationId: 'getChats',
-		pages: {
-			pageSize: LIMITS.chatsPageMax,
-			entries: (body) => ((body.result as IDataObject)?.chats as IDataObject[]) ?? [],
-		},
 		prepare(request) {
 			const body = request.body as IDataObject;
 			const filters = this.getNodeParameter('filters', {}) as IDataObject;

@@ -15,15 +15,10 @@ export const chatGetHistoryOperation = marketOperation(
 		action: 'Get the messages of a chat',
 		description: 'Get the messages of a chat, one item per message',
 	},
-	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/history' },
 	{
 		operationId: 'getChatHistory',
 		attachments: true,
 		queryIds: { chatId: 'Chat ID' },
-		pages: {
-			pageSize: LIMITS.historyPageMax,
-			entries: (body) => ((body.result as IDataObject)?.messages as IDataObject[]) ?? [],
-		},
 		prepare(request) {
 			const options = this.getNodeParameter('options', {}) as IDataObject;
 			const from = options.messageIdFrom;

@@ -12,7 +12,6 @@ export const messageGetOperation = marketOperation(
 		action: 'Get a message',
 		description: 'Get one message of a chat: text, sender and attached files',
 	},
-	{ method: 'GET', url: '/v2/businesses/{businessId}/chats/message' },
 	{
 		operationId: 'getChatMessage',
 		attachments: true,

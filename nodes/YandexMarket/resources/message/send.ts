@@ -2,7 +2,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { marketOperation } from '../../shared/run';
-import { formatCount, invalidParameter } from '../../shared/validate';
+import { checkText } from '../../shared/validate';
 
 const show = { resource: ['message'], operation: ['send'] };
 
@@ -13,33 +13,24 @@ export const messageSendOperation = marketOperation(
 		action: 'Send a message',
 		description: 'Send a text message to the buyer in a chat',
 	},
-	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/message' },
 	{
 		operationId: 'sendMessageToChat',
 		queryIds: { chatId: 'Chat ID' },
-		sendsOnce: true,
 		prepare(request) {
 			// Read here, not routed: see `queryIds` in shared/run.ts.
-			const text = this.getNodeParameter('text', '');
-			const node = this.getNode();
-			const itemIndex = this.getItemIndex();
-			const range = `${LIMITS.messageMinChars}–${LIMITS.messageMaxChars}`;
-			if (typeof text !== 'string' || text.trim() === '') {
-				throw invalidParameter(
-					node,
-					itemIndex,
-					`Message text is empty; Yandex Market accepts ${range} characters`,
-					'Fill in Text (text), or map it from an earlier node.',
-				);
-			}
-			if (text.length > LIMITS.messageMaxChars) {
-				throw invalidParameter(
-					node,
-					itemIndex,
-					`Message text is ${formatCount(text.length)} characters; Yandex Market accepts ${range}`,
-					'Shorten the text (text), or split it into several messages.',
-				);
-			}
+			const text = checkText(
+				this.getNode(),
+				this.getItemIndex(),
+				this.getNodeParameter('text', ''),
+				{
+					label: 'Message text',
+					displayName: 'Text',
+					field: 'text',
+					min: LIMITS.messageMinChars,
+					max: LIMITS.messageMaxChars,
+					tooLong: 'or split it into several messages',
+				},
+			);
 			request.body = { message: text };
 			// Messages to one chat go out one at a time, so the buyer reads them in item order.
 			request.sequenceKey = `chat:${request.businessId}:${request.qs.chatId}`;

@@ -14,11 +14,9 @@ export const messageSendFileOperation = marketOperation(
 		action: 'Send a file',
 		description: 'Send a file (up to 5 MB) to the buyer in a chat',
 	},
-	{ method: 'POST', url: '/v2/businesses/{businessId}/chats/file/send' },
 	{
 		operationId: 'sendFileToChat',
 		queryIds: { chatId: 'Chat ID' },
-		sendsOnce: true,
 		async prepare(request) {
 			const node = this.getNode();
 			const itemIndex = this.getItemIndex();
