@@ -3,18 +3,8 @@
  * setting for a point the spec leaves open (and its environment default), and the buyer
  * actions of the admin API with the notifications they put in the outbox.
  */
-import { readSpec } from '../contract/openapi';
-import { PARTNER_SPEC_DIR } from '../contract/specs';
-import { FIXTURE_FACTS, GOODS_SETTINGS, OPERATIONS, startSimulator } from './server';
-import {
-	GOODS_CLOCK,
-	call,
-	everyItem,
-	expectError,
-	specsThere,
-	useGoodsSimulator,
-	type Res,
-} from './testing';
+import { FIXTURE_FACTS, GOODS_SETTINGS, startSimulator } from './server';
+import { GOODS_CLOCK, call, everyItem, expectError, useGoodsSimulator, type Res } from './testing';
 
 const B = FIXTURE_FACTS.businesses.demo;
 const F = FIXTURE_FACTS.demoFeedbacks;
@@ -74,7 +64,8 @@ const answers = async (body: unknown) =>
 const reversed = <T>(xs: T[]) => [...xs].reverse();
 
 describe('subscription tiers', () => {
-	// The hourly amounts of x-resource-limit-config, tier none and tier medium.
+	// The hourly amounts of x-resource-limit-config, tier none and tier medium (test/contract/
+	// limits.test.ts compares the simulator's table with the spec).
 	it.each([
 		['getGoodsFeedbacks', 5000, 10000],
 		['getGoodsFeedbackComments', 5000, 10000],
@@ -94,25 +85,6 @@ describe('subscription tiers', () => {
 		const second = await send(op);
 		expect([limitOf(second), remainingOf(second)]).toEqual([medium, medium - 1]);
 	});
-
-	(specsThere() ? it : it.skip)(
-		'every method the simulator serves has the tiers of the spec',
-		() => {
-			const spec = new Map(
-				readSpec(PARTNER_SPEC_DIR)
-					.operations()
-					.map((o) => [o.operationId, o]),
-			);
-			for (const op of Object.values(OPERATIONS)) {
-				const config = spec.get(op.id)!.def['x-resource-limit-config'];
-				expect([op.id, op.tierLimits]).toEqual([
-					op.id,
-					{ none: config.none.amount, medium: config.medium.amount },
-				]);
-				expect(op.hourlyLimit).toBe(config.none.amount);
-			}
-		},
-	);
 
 	it('a tier change within the hour keeps what was used', async () => {
 		for (let i = 0; i < 3; i++) await send('getGoodsQuestions');

@@ -14,10 +14,11 @@ export interface OperationSpec {
 	path: string;
 	/** Api-Key scopes that may call it. */
 	scopes: readonly ApiKeyScope[];
-	/** Requests per hour in the `none` tier (x-resource-limit-config amount). */
-	hourlyLimit: number;
-	/** Requests per hour in each tier; the simulator's `subscriptionTier` picks one. */
-	tierLimits: Readonly<Record<SubscriptionTier, number>>;
+	/**
+	 * Requests per hour (x-resource-limit-config amount): one number when every tier has it,
+	 * else the amount of each tier (the simulator's `subscriptionTier` picks one).
+	 */
+	hourlyLimit: HourlyLimit;
 	/** Whether the path has {businessId} (limits and parallelism are per business). */
 	businessScoped: boolean;
 }
@@ -42,25 +43,27 @@ const ANY_SCOPE: readonly ApiKeyScope[] = [
 	'SUPPLIES_MANAGEMENT_READ_ONLY',
 ];
 
-/** `limit`: one amount for both tiers, or [none, medium] where the spec's tiers differ. */
+export type HourlyLimit = number | Readonly<Record<SubscriptionTier, number>>;
+
+/** A method's hourly amount in a tier. */
+export function hourlyAmount(spec: OperationSpec, tier: SubscriptionTier): number {
+	return typeof spec.hourlyLimit === 'number' ? spec.hourlyLimit : spec.hourlyLimit[tier];
+}
+
 const op = (
 	id: OperationId,
 	method: 'GET' | 'POST',
 	path: string,
 	scopes: readonly ApiKeyScope[],
-	limit: number | readonly [none: number, medium: number],
-): OperationSpec => {
-	const [none, medium] = typeof limit === 'number' ? [limit, limit] : limit;
-	return {
-		id,
-		method,
-		path,
-		scopes,
-		hourlyLimit: none,
-		tierLimits: { none, medium },
-		businessScoped: path.includes('{businessId}'),
-	};
-};
+	hourlyLimit: HourlyLimit,
+): OperationSpec => ({
+	id,
+	method,
+	path,
+	scopes,
+	hourlyLimit,
+	businessScoped: path.includes('{businessId}'),
+});
 
 export const OPERATIONS: Readonly<Record<OperationId, OperationSpec>> = {
 	getChats: op('getChats', 'POST', '/v2/businesses/{businessId}/chats', CHAT_READ, 5000),
@@ -102,14 +105,14 @@ export const OPERATIONS: Readonly<Record<OperationId, OperationSpec>> = {
 		'POST',
 		'/v2/businesses/{businessId}/goods-feedback',
 		CHAT_READ,
-		[5000, 10000],
+		{ none: 5000, medium: 10000 },
 	),
 	getGoodsFeedbackComments: op(
 		'getGoodsFeedbackComments',
 		'POST',
 		'/v2/businesses/{businessId}/goods-feedback/comments',
 		CHAT_READ,
-		[5000, 10000],
+		{ none: 5000, medium: 10000 },
 	),
 	updateGoodsFeedbackComment: op(
 		'updateGoodsFeedbackComment',
@@ -130,28 +133,28 @@ export const OPERATIONS: Readonly<Record<OperationId, OperationSpec>> = {
 		'POST',
 		'/v2/businesses/{businessId}/goods-feedback/skip-reaction',
 		CHAT_WRITE,
-		[500, 1000],
+		{ none: 500, medium: 1000 },
 	),
 	getGoodsQuestions: op(
 		'getGoodsQuestions',
 		'POST',
 		'/v1/businesses/{businessId}/goods-questions',
 		CHAT_READ,
-		[1000, 5000],
+		{ none: 1000, medium: 5000 },
 	),
 	getGoodsQuestionAnswers: op(
 		'getGoodsQuestionAnswers',
 		'POST',
 		'/v1/businesses/{businessId}/goods-questions/answers',
 		CHAT_READ,
-		[1000, 5000],
+		{ none: 1000, medium: 5000 },
 	),
 	updateGoodsQuestionTextEntity: op(
 		'updateGoodsQuestionTextEntity',
 		'POST',
 		'/v1/businesses/{businessId}/goods-questions/update',
 		CHAT_WRITE,
-		[500, 1000],
+		{ none: 500, medium: 1000 },
 	),
 };
 

@@ -35,7 +35,14 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HANDLERS, type Ctx } from './handlers';
 import { multipartBoundary, parseMultipart } from './multipart';
-import { HOUR_MS, MAX_BODY_BYTES, OPERATIONS, ROUTES, type OperationSpec } from './operations';
+import {
+	HOUR_MS,
+	MAX_BODY_BYTES,
+	OPERATIONS,
+	ROUTES,
+	hourlyAmount,
+	type OperationSpec,
+} from './operations';
 import { addFeedback, addFeedbackComment, deleteFeedback } from './goodsFeedback';
 import { emptyGoods } from './goodsFixtures';
 import { addAnswer, addAnswerComment, addQuestion, deleteQuestion } from './goodsQuestions';
@@ -428,7 +435,7 @@ class YandexMarketSimulator implements Simulator {
 
 	/** The hourly amount of a method in the current subscription tier. */
 	private hourlyLimit(spec: OperationSpec): number {
-		return spec.tierLimits[this.subscriptionTier];
+		return hourlyAmount(spec, this.subscriptionTier);
 	}
 
 	private bucket(spec: OperationSpec, scope: string): Bucket {

@@ -2,11 +2,8 @@
  * What the simulator's own tests share: calling it over HTTP, asserting Market's error envelope,
  * and checking the exchanges of a test against the spec.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import { loadContract, type Contract } from '../contract/openapi';
-import { NOTIFICATION_SPEC_DIR, PARTNER_SPEC_DIR } from '../contract/specs';
+import { noteContract, specsFor } from '../contract/specs';
 import { dtoErrors } from '../trigger/spec';
 import {
 	DEFAULT_GOODS_SETTINGS,
@@ -87,13 +84,6 @@ export function exchangeProblems(
 	return { problems, count };
 }
 
-/** Whether Market's specs are there (partner and notification APIs). */
-export function specsThere(): boolean {
-	return [PARTNER_SPEC_DIR, NOTIFICATION_SPEC_DIR].every((dir) =>
-		fs.existsSync(path.join(dir, 'openapi.yaml')),
-	);
-}
-
 /** The moment the reviews' and questions' fixture facts hold at. */
 export const GOODS_CLOCK = Date.parse(FIXTURE_FACTS.goodsClock);
 
@@ -111,7 +101,11 @@ export interface GoodsTestContext {
  */
 export function useGoodsSimulator(opts: SimulatorOptions = {}): GoodsTestContext {
 	const t = { now: GOODS_CLOCK } as GoodsTestContext;
-	const contract = specsThere() ? loadContract() : undefined;
+	const contract = specsFor(
+		'the simulator’s reviews, questions and notifications against the specs',
+	)
+		? loadContract()
+		: undefined;
 	let checked = 0;
 	beforeAll(async () => {
 		t.sim = await startSimulator({ ...opts, clock: () => t.now });
@@ -119,8 +113,7 @@ export function useGoodsSimulator(opts: SimulatorOptions = {}): GoodsTestContext
 	afterAll(async () => {
 		await t.sim.close();
 		// Tells jest.config.js's summary reporter how many exchanges were checked (-1: none).
-		if (process.env.YM_CONTRACT_LOG)
-			fs.appendFileSync(process.env.YM_CONTRACT_LOG, `${contract ? checked : -1}\n`);
+		noteContract(contract ? checked : -1);
 	});
 	beforeEach(() => {
 		t.sim.reset();
