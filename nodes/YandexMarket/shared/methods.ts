@@ -90,6 +90,68 @@ export const MARKET_METHODS = {
 		},
 		notFound: CHAT_NOT_FOUND,
 	},
+	getGoodsFeedbacks: {
+		method: 'POST',
+		path: '/v2/businesses/{businessId}/goods-feedback',
+		hourlyLimit: { none: 5000, medium: 10000 },
+		pages: { pageSize: 50, entries: resultList('feedbacks') },
+		notFound: 'this business or review',
+	},
+	getGoodsFeedbackComments: {
+		method: 'POST',
+		path: '/v2/businesses/{businessId}/goods-feedback/comments',
+		hourlyLimit: { none: 5000, medium: 10000 },
+		pages: { pageSize: 50, entries: resultList('comments') },
+		notFound: 'this business, review or comment',
+	},
+	// Creates a reply without `comment.id`, edits one with it: either way not repeated blindly.
+	updateGoodsFeedbackComment: {
+		method: 'POST',
+		path: '/v2/businesses/{businessId}/goods-feedback/comments/update',
+		hourlyLimit: 1000,
+		creates: {
+			what: 'the reply may have been published',
+			check: "Check the review's comments with Review → Get Comments before replying again.",
+		},
+		notFound: 'this business, review or comment',
+	},
+	deleteGoodsFeedbackComment: {
+		method: 'POST',
+		path: '/v2/businesses/{businessId}/goods-feedback/comments/delete',
+		hourlyLimit: 1000,
+		notFound: 'this business or comment',
+	},
+	skipGoodsFeedbacksReaction: {
+		method: 'POST',
+		path: '/v2/businesses/{businessId}/goods-feedback/skip-reaction',
+		hourlyLimit: { none: 500, medium: 1000 },
+		notFound: 'this business or review',
+	},
+	getGoodsQuestions: {
+		method: 'POST',
+		path: '/v1/businesses/{businessId}/goods-questions',
+		hourlyLimit: { none: 1000, medium: 5000 },
+		pages: { pageSize: 50, entries: resultList('questions') },
+		notFound: 'this business or question',
+	},
+	getGoodsQuestionAnswers: {
+		method: 'POST',
+		path: '/v1/businesses/{businessId}/goods-questions/answers',
+		hourlyLimit: { none: 1000, medium: 5000 },
+		pages: { pageSize: 50, entries: resultList('answers') },
+		notFound: 'this business, question or answer',
+	},
+	// CREATE adds an answer or a comment on every call; UPDATE and DELETE are not repeated blindly either.
+	updateGoodsQuestionTextEntity: {
+		method: 'POST',
+		path: '/v1/businesses/{businessId}/goods-questions/update',
+		hourlyLimit: { none: 500, medium: 1000 },
+		creates: {
+			what: 'the answer may have been published',
+			check: "Check the question's answers with Question → Get Answers before answering again.",
+		},
+		notFound: 'this business, question, answer or comment',
+	},
 	getAuthTokenInfo: {
 		method: 'POST',
 		path: '/v2/auth/token',

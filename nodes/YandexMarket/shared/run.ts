@@ -1,3 +1,4 @@
+import { NodeApiError } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IDataObject,
@@ -26,6 +27,16 @@ export interface PreparedRequest extends MarketRequest {
 	body?: IDataObject | Buffer;
 	/** What the output should report as sent, when the body itself does not say (files). */
 	sent?: IDataObject;
+	/**
+	 * Set by `prepare` when Market need not be called (e.g. the review is already answered):
+	 * the output is built from it instead of Market's answer.
+	 */
+	answered?: IDataObject;
+	/**
+	 * Lists: the request bodies to walk one after another (date windows Market allows in one
+	 * request), their entries told apart by `windows.key`. One body, the request's, by default.
+	 */
+	windows?: { bodies: IDataObject[]; key: (entry: IDataObject) => unknown };
 }
 
 export interface OperationSpec {
@@ -47,6 +58,41 @@ export interface OperationSpec {
 		body: IDataObject,
 		request: PreparedRequest,
 	) => IDataObject | IDataObject[];
+}
+
+/** An ID parameter of the item (`field`, shown as `label`), checked before anything is sent. */
+export function readId(this: IExecuteSingleFunctions, field: string, label: string): number {
+	return parseId(
+		this.getNode(),
+		this.getItemIndex(),
+		this.getNodeParameter(field, ''),
+		label,
+		field,
+	);
+}
+
+/**
+ * The one entry a list method was asked for by its ID (e.g. `feedbackIds: [id]`); Market lists
+ * nothing for an ID it does not have (or no longer shows), which becomes a 404 for the item.
+ */
+export function onlyEntry(
+	this: IExecuteSingleFunctions,
+	body: IDataObject,
+	what: string,
+	hint: string,
+): IDataObject {
+	const [entry] = (body.entries as IDataObject[] | undefined) ?? [];
+	if (entry) return entry;
+	throw new NodeApiError(
+		this.getNode(),
+		{ httpCode: '404' },
+		{
+			message: `Yandex Market has no ${what}`,
+			description: hint,
+			httpCode: '404',
+			itemIndex: this.getItemIndex(),
+		},
+	);
 }
 
 /**
@@ -145,8 +191,9 @@ function runOperation(spec: OperationSpec) {
 			const earlier = deliveryKey ? deliveries.get(deliveryKey) : undefined;
 			// Retry On Fail runs the node again: what went out, or may have, is not sent twice.
 			if (earlier instanceof Error) throw earlier;
-			const body =
-				earlier === true
+			const body = request.answered
+				? request.answered
+				: earlier === true
 					? {}
 					: methodSpec(spec.operationId).pages
 						? await listEntries.call(this, request)
@@ -210,6 +257,34 @@ async function listEntries(
 ): Promise<IDataObject> {
 	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 	const wanted = returnAll ? Infinity : Math.max(1, Number(this.getNodeParameter('limit', 50)));
-	const { entries, last } = await fetchPages.call(this, request, { wanted });
-	return { ...last, entries };
+	if (!request.windows) {
+		const { entries, last } = await fetchPages.call(this, request, { wanted });
+		return { ...last, entries };
+	}
+	// Windows may overlap (Market's bounds are exclusive): an entry counts once.
+	const { bodies, key } = request.windows;
+	const seen = new Set<unknown>();
+	const entries: IDataObject[] = [];
+	let last: IDataObject = {};
+	for (const body of bodies) {
+		if (entries.length >= wanted) break;
+		const pages = await fetchPages.call(
+			this,
+			{ ...request, body },
+			{
+				wanted: Infinity,
+				onPage: (page) => {
+					for (const entry of page) {
+						const id = key(entry);
+						if (seen.has(id)) continue;
+						seen.add(id);
+						entries.push(entry);
+					}
+					return entries.length < wanted;
+				},
+			},
+		);
+		last = pages.last;
+	}
+	return { ...last, entries: entries.slice(0, wanted) };
 }

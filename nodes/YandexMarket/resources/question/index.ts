@@ -1,0 +1,35 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { questionAnswerOperation, questionCommentOperation } from './answer';
+
+import { questionGetOperation } from './get';
+import { questionGetAllDescription, questionGetAllOperation } from './getAll';
+import { questionGetAnswersDescription, questionGetAnswersOperation } from './getAnswers';
+import { answerIdField, answerTextField, questionIdField, skipIfAnsweredField } from './shared';
+import { questionDeleteAnswerOperation, questionUpdateAnswerOperation } from './updateAnswer';
+
+export const questionDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['question'] } },
+		options: [
+			questionAnswerOperation,
+			questionCommentOperation,
+			questionDeleteAnswerOperation,
+			questionGetOperation,
+			questionGetAnswersOperation,
+			questionGetAllOperation,
+			questionUpdateAnswerOperation,
+		],
+		default: 'getAll',
+	},
+	questionIdField(['get', 'getAnswers', 'answer']),
+	answerIdField(['updateAnswer', 'deleteAnswer', 'comment']),
+	answerTextField(['answer', 'updateAnswer', 'comment']),
+	skipIfAnsweredField(['answer'], "the question's answers"),
+	skipIfAnsweredField(['comment'], 'the answer'),
+	...questionGetAllDescription,
+	...questionGetAnswersDescription,
+];

@@ -1,0 +1,80 @@
+/** What the Review operations share: the review's ID, the reply text and Market's rule for it. */
+import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import { checkText, invalidParameter } from '../../shared/validate';
+
+export const REPLY_MAX_CHARS = 4096;
+
+export const feedbackIdField = (operations: string[]): INodeProperties => ({
+	displayName: 'Review ID',
+	name: 'feedbackId',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 123456789',
+	description: "The review's ID (feedbackId), e.g. mapped from the trigger's item",
+	displayOptions: { show: { resource: ['review'], operation: operations } },
+});
+
+export const replyTextField = (operations: string[]): INodeProperties => ({
+	displayName: 'Text',
+	name: 'text',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	default: '',
+	description: `The store's reply, 1–${REPLY_MAX_CHARS} characters. Market refuses the store's contacts (e-mail, phone) and links other than to Market.`,
+	displayOptions: { show: { resource: ['review'], operation: operations } },
+});
+
+// Market's hosts: a reply may link to them, and to nothing else.
+const MARKET_HOST = /^(?:[\w-]+\.)*market\.yandex\.[a-z]{2,3}$/i;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u;
+const PHONE = /(?:\+7|(?<!\d)8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)/u;
+const LINK =
+	/(?:https?:\/\/|www\.)[^\s<>"']+|(?<![\p{L}\p{N}@.-])(?:[\p{L}\p{N}-]+\.)+(?:ru|com|net|org|su|рф|shop|store|online|site|info|biz|by|kz|uz)(?![\p{L}\p{N}-])/giu;
+
+/**
+ * A reply's text as Market takes it (GoodsFeedbackCommentText): 1–4096 characters, without the
+ * store's contacts or links to sites other than Market. Refused before anything is sent.
+ */
+export function checkReplyText(node: INode, itemIndex: number, value: unknown): string {
+	const text = checkText(node, itemIndex, value, {
+		label: 'Reply text',
+		displayName: 'Text',
+		field: 'text',
+		min: 1,
+		max: REPLY_MAX_CHARS,
+	});
+	const refuse = (what: string) =>
+		invalidParameter(
+			node,
+			itemIndex,
+			`Reply text (text) contains ${what}; Yandex Market does not publish replies with the store's contacts or links other than to Market`,
+			'Remove it from the text, or link to your store on Market instead.',
+		);
+	const email = EMAIL.exec(text);
+	if (email) throw refuse(`an e-mail address (${email[0]})`);
+	const phone = PHONE.exec(text);
+	if (phone) throw refuse(`a phone number (${phone[0]})`);
+	for (const [link] of text.matchAll(LINK)) {
+		const host = link
+			.replace(/^https?:\/\//i, '')
+			.split(/[/?#:]/)[0]
+			.replace(/^www\./i, '')
+			.replace(/[.,;!)]+$/, '');
+		if (!MARKET_HOST.test(host)) throw refuse(`a link to ${host}`);
+	}
+	return text;
+}
+
+/** A comment of Market's as the node outputs it: its IDs at the top. */
+export function commentItem(
+	comment: IDataObject,
+	businessId: number,
+	feedbackId?: IDataObject[string],
+): IDataObject {
+	return {
+		...comment,
+		businessId,
+		feedbackId: comment.feedbackId ?? feedbackId,
+		commentId: comment.id,
+	};
+}
