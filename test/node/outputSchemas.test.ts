@@ -21,6 +21,11 @@ const SCHEMA_DIR = path.join(__dirname, '../../nodes/YandexMarket/__schema__/v1.
 
 type Run = [RunOptions['parameters'], Partial<RunOptions>?];
 
+const review = { resource: 'review', businessId: business };
+const question = { resource: 'question', businessId: business };
+const feedbacks = FIXTURE_FACTS.demoFeedbacks;
+const questions = FIXTURE_FACTS.demoQuestions;
+
 /** A message of the long chat with a file, so that `payload` shows up in real output. */
 const withFile = createFixtures().messages.find((m) => m.chatId === longChat.chatId && m.payload)!;
 const download = { options: { downloadAttachments: true } };
@@ -88,6 +93,125 @@ const RUNS: Record<string, Record<string, Run[]>> = {
 				},
 				{ input: [{ json: {}, binary: { data: pdf } }] },
 			],
+		],
+	},
+	review: {
+		getAll: [[{ ...review, operation: 'getAll', limit: 60, filters: { reactionStatus: 'ALL' } }]],
+		get: [[{ ...review, operation: 'get', feedbackId: String(feedbacks.latestId) }]],
+		getComments: [
+			[
+				{
+					...review,
+					operation: 'getComments',
+					feedbackId: feedbacks.longThread.feedbackId,
+					limit: 60,
+				},
+			],
+		],
+		reply: [
+			[
+				{
+					...review,
+					operation: 'reply',
+					feedbackId: feedbacks.buyerReply.feedbackId,
+					text: 'Спасибо!',
+				},
+			],
+			[
+				{
+					...review,
+					operation: 'reply',
+					feedbackId: feedbacks.buyerReply.feedbackId,
+					text: 'Спасибо!',
+					skipIfAnswered: false,
+				},
+			],
+		],
+		updateReply: [
+			[
+				{
+					...review,
+					operation: 'updateReply',
+					feedbackId: feedbacks.buyerReply.feedbackId,
+					commentId: String(feedbacks.buyerReply.storeCommentId),
+					text: 'Исправлено',
+				},
+			],
+		],
+		deleteReply: [
+			[
+				{
+					...review,
+					operation: 'deleteReply',
+					commentId: String(feedbacks.buyerReply.storeCommentId),
+				},
+			],
+		],
+		skipReaction: [
+			[{ ...review, operation: 'skipReaction', feedbackId: String(feedbacks.latestId) }],
+		],
+	},
+	question: {
+		getAll: [[{ ...question, operation: 'getAll', limit: 60, filters: { needAnswer: false } }]],
+		get: [[{ ...question, operation: 'get', questionId: String(questions.latestId) }]],
+		getAnswers: [
+			[
+				{
+					...question,
+					operation: 'getAnswers',
+					questionId: String(questions.fullAnswer.questionId),
+				},
+			],
+		],
+		answer: [
+			[
+				{
+					...question,
+					operation: 'answer',
+					questionId: String(questions.fullAnswer.questionId),
+					text: 'Да',
+				},
+			],
+			[
+				{
+					...question,
+					operation: 'answer',
+					questionId: String(questions.fullAnswer.questionId),
+					text: 'Да',
+					skipIfAnswered: false,
+				},
+			],
+		],
+		comment: [
+			[
+				{
+					...question,
+					operation: 'comment',
+					answerId: String(questions.fullAnswer.answerId),
+					text: 'Да',
+				},
+			],
+			[
+				{
+					...question,
+					operation: 'comment',
+					answerId: String(questions.buyerAnswer.answerId),
+					text: 'Спасибо',
+				},
+			],
+		],
+		updateAnswer: [
+			[
+				{
+					...question,
+					operation: 'updateAnswer',
+					answerId: String(questions.fullAnswer.answerId),
+					text: 'Уточнение',
+				},
+			],
+		],
+		deleteAnswer: [
+			[{ ...question, operation: 'deleteAnswer', answerId: String(questions.fullAnswer.answerId) }],
 		],
 	},
 };
@@ -158,16 +282,18 @@ describe('Output schemas (editor preview before the first run)', () => {
 				expect(Object.keys(schema.properties).length).toBeGreaterThan(0);
 				const validate = ajv.compile(closed(schema));
 
+				const items = [];
 				for (const [parameters, extra] of runs) {
 					const result = await run(sim(), parameters, extra);
 					expect(result.error).toBeUndefined();
 					expect(result.items.length).toBeGreaterThan(0);
-					for (const item of result.items) {
-						if (process.env.YM_DUMP_OUTPUT)
-							console.log(JSON.stringify({ resource, operation, json: item.json }));
-						expect(validate(item.json) ? [] : validate.errors).toEqual([]);
-					}
+					items.push(...result.items);
 				}
+				// YM_DUMP_OUTPUT=1 prints every item, to write or check a schema from real output.
+				if (process.env.YM_DUMP_OUTPUT)
+					for (const item of items)
+						console.log(JSON.stringify({ resource, operation, json: item.json }));
+				for (const item of items) expect(validate(item.json) ? [] : validate.errors).toEqual([]);
 			});
 		}
 	}
