@@ -2,7 +2,8 @@
  * `npm run bench`: the node against Market's limits, measured side by side in one run,
  * printed as ratios. Not part of `npm test`; asserts nothing.
  *
- * P1  requests per list, against the fewest Market's page sizes allow.
+ * P1  requests per list, against the fewest Market's page sizes allow (chats, messages,
+ *     reviews, questions), and per review reply with Skip If Already Answered.
  * P2  1,000 sends: the node vs a plain HTTP loop keeping 4 in flight vs n8n's HTTP Request
  *     node, at 0 and 20 ms simulator latency; CPU and expression evaluations per item.
  * P4  100 sends while the quota runs out every 25 sends for 2 s: failures, duplicates and
@@ -296,6 +297,69 @@ async function p1() {
 		return 0;
 	});
 	report('Get History from a known message (101 new)', fromKnown, 'getChatHistory', 2);
+
+	// Reviews and questions: as many as Market lists by default (fixtures and 1,000 new).
+	for (const [resource, method, filters] of [
+		['review', 'getGoodsFeedbacks', { reactionStatus: 'ALL' }],
+		['question', 'getGoodsQuestions', { needAnswer: false }],
+	] as const) {
+		let listed = 0;
+		const m = await measure(sim, async () => {
+			await sim.call({ cmd: 'seed', reviews: 1000, questions: 1000 });
+			const r = await runNode({
+				credentials: { apiKey: KEY, baseUrl: sim.url },
+				parameters: {
+					businessId: byId(BUSINESS),
+					resource,
+					operation: 'getAll',
+					returnAll: true,
+					filters,
+				} as never,
+			});
+			if (r.error) throw r.error;
+			listed = r.items.length;
+			return 0;
+		});
+		report(
+			`Get Many, Return All, ${listed.toLocaleString('en')} ${resource}s`,
+			m,
+			method,
+			Math.ceil(listed / 50),
+		);
+	}
+
+	// Review → Reply: a read and the create; a review already answered costs the read alone.
+	const reply = async (feedbackId: number, seed = false) =>
+		await measure(sim, async () => {
+			if (seed) await sim.call({ cmd: 'seed', reviews: 1 });
+			const r = await runNode({
+				credentials: { apiKey: KEY, baseUrl: sim.url },
+				parameters: {
+					businessId: byId(BUSINESS),
+					resource: 'review',
+					operation: 'reply',
+					feedbackId: String(feedbackId),
+					text: 'Спасибо за отзыв!',
+				} as never,
+			});
+			if (r.error) throw r.error;
+			return 0;
+		});
+	for (const [what, m, minimum] of [
+		[
+			'Review → Reply (Skip If Already Answered), a new review: requests',
+			await reply(FIXTURE_FACTS.firstCreatedFeedbackId, true),
+			2,
+		],
+		[
+			'… a review the store has answered (skipped): requests',
+			await reply(FIXTURE_FACTS.demoFeedbacks.buyerReply.feedbackId),
+			1,
+		],
+	] as const) {
+		const made = m.stats.requests;
+		row('P1', `${what} / target`, `${made} / ${minimum}`, ratio(made, minimum));
+	}
 	await sim.close();
 }
 

@@ -8,7 +8,13 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../test/s
 export type Command =
 	| { cmd: 'start'; options: SimulatorOptions; quotaEvery?: { sends: number; pauseMs: number } }
 	| { cmd: 'reset' }
-	| { cmd: 'seed'; chats?: number; messages?: { chatId: number; count: number } }
+	| {
+			cmd: 'seed';
+			chats?: number;
+			messages?: { chatId: number; count: number };
+			reviews?: number;
+			questions?: number;
+	  }
 	| { cmd: 'stats' }
 	| { cmd: 'close' };
 
@@ -95,6 +101,10 @@ process.on('message', async (message: Command) => {
 			let lastChatId = 0;
 			for (let i = 0; i < (message.chats ?? 0); i++)
 				lastChatId = s.addChat({ businessId: business }).chatId;
+			for (let i = 0; i < (message.reviews ?? 0); i++)
+				s.addFeedback({ businessId: business, offerId: `SKU-${i % 20}`, rating: 1 + (i % 5) });
+			for (let i = 0; i < (message.questions ?? 0); i++)
+				s.addQuestion({ businessId: business, offerId: `SKU-${i % 20}` });
 			if (message.messages) {
 				for (let i = 0; i < message.messages.count; i++) {
 					s.addMessage(message.messages.chatId, { message: `message ${i}` });
