@@ -3,6 +3,8 @@
  * preloaded with an owner account, a credential and example workflows.
  * Used by `npm run dev` (scripts/dev.ts) and `npm run screenshot` (scripts/screenshot.ts).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { SIM_KEYS, startSimulator, type Simulator } from '../test/simulator/server';
 import {
 	CREDENTIAL_TYPE,
@@ -24,10 +26,9 @@ export const SANDBOX_OWNER = {
 export const SANDBOX_CREDENTIAL = { id: 'ymSimulatorCred1', name: 'Yandex Market (simulator)' };
 
 /**
- * Example workflows of test/e2e/workflows/ that make sense to try by hand; their
- * nodes name SANDBOX_CREDENTIAL by id. The trigger's is left unpublished: the
- * editor shows its Production URL anyway (what `npm run screenshot` pictures),
- * and nothing should answer on it until someone publishes it on purpose.
+ * Workflows of test/e2e/workflows/ that `npm run screenshot` pictures; their nodes name
+ * SANDBOX_CREDENTIAL by id. The trigger's is left unpublished: the editor shows its Production
+ * URL anyway, and nothing should answer on it until someone publishes it on purpose.
  */
 export const EXAMPLE_WORKFLOWS = [
 	'reply-waiting',
@@ -35,6 +36,30 @@ export const EXAMPLE_WORKFLOWS = [
 	'other-operations',
 	'trigger-auto-reply',
 ] as const;
+
+const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
+
+/**
+ * The workflows of examples/ with the setup a seller does for the sandbox: the Yandex Market
+ * nodes use the simulator's credential and business 1001. Other services' credentials
+ * (Telegram, OpenAI) are left for whoever tries them; nothing is published.
+ */
+export function exampleWorkflows(): Array<Record<string, unknown> & { id: string; name: string }> {
+	return readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const workflow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+			for (const node of workflow.nodes as Array<Record<string, any>>) {
+				if (!String(node.type).startsWith('n8n-nodes-yandex-market.')) continue;
+				node.credentials = { [CREDENTIAL_TYPE]: SANDBOX_CREDENTIAL };
+				const business = node.parameters?.businessId;
+				if (business?.mode === 'list' && business.value === '')
+					node.parameters.businessId = { __rl: true, mode: 'id', value: '1001' };
+			}
+			return { ...workflow, active: false };
+		});
+}
 
 export interface SandboxOptions {
 	/** n8n's port; a free one when omitted. */
@@ -44,6 +69,8 @@ export interface SandboxOptions {
 	/** Keep n8n's data in this folder between runs (otherwise a temp folder, removed on stop). */
 	userFolder?: string;
 	logLevel?: 'error' | 'warn' | 'info' | 'debug';
+	/** `examples` (default): the workflows of examples/; `e2e`: EXAMPLE_WORKFLOWS, for screenshots. */
+	workflows?: 'examples' | 'e2e';
 	onProgress?: (message: string) => void;
 }
 
@@ -86,7 +113,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				data: { apiKey: SIM_KEYS.communication, baseUrl: sim.url },
 			},
 		]);
-		const workflows = EXAMPLE_WORKFLOWS.map((name) => loadWorkflow(name));
+		const workflows =
+			options.workflows === 'e2e'
+				? EXAMPLE_WORKFLOWS.map((name) => loadWorkflow(name))
+				: exampleWorkflows();
 		await n8n.importWorkflows(workflows);
 
 		progress(`Starting n8n ${runtime.version} (takes ~10 s)…`);

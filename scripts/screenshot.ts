@@ -508,7 +508,7 @@ async function main(): Promise<void> {
 		process.exit(result.status ?? 1);
 	}
 	const chromium = ensureChromium();
-	const sandbox = await startSandbox({ onProgress: log });
+	const sandbox = await startSandbox({ onProgress: log, workflows: 'e2e' });
 	try {
 		await takeScreenshot(sandbox, chromium);
 	} finally {
