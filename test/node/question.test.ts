@@ -109,6 +109,22 @@ describe('Question → Answer and Comment on Answer', () => {
 		expect(storeAnswers(target.id)).toHaveLength(1);
 	});
 
+	it('the same question in two items of one run gets one answer; a banned store answer does not count', async () => {
+		const target = unanswered();
+		const result = await question(
+			'answer',
+			{ questionId: '={{ $json.q }}', text: 'Да.' },
+			{ input: [{ json: { q: target.id } }, { json: { q: target.id } }] },
+		);
+		expect(result.items.map((i) => i.json.skipped)).toEqual([false, true]);
+		expect(storeAnswers(target.id)).toHaveLength(1);
+		const banned = await question('answer', {
+			questionId: facts.bannedStoreAnswer.questionId,
+			text: 'Ответ заново',
+		});
+		expect(banned.items[0].json.skipped).toBe(false);
+	});
+
 	it("comments on a buyer's answer once; a second run skips", async () => {
 		const { answerId } = facts.buyerAnswer;
 		const first = await question('comment', { answerId: String(answerId), text: 'Спасибо!' });

@@ -99,6 +99,21 @@ describe('Review → Get Many', () => {
 		expect(new Set(bodies.map((b) => b.dateTimeFrom)).size).toBeGreaterThanOrEqual(2);
 	});
 
+	it('a Limit over a range of several windows gets the latest reviews of the range', async () => {
+		const from = '2025-10-01T00:00:00+03:00';
+		const result = await review('getAll', {
+			limit: 5,
+			filters: { reactionStatus: 'ALL', dateTimeFrom: from, dateTimeTo: FIXTURE_FACTS.goodsClock },
+		});
+		const latest = sim()
+			.state.feedbacks.filter((f) => f.businessId === 1001 && !f.deleted)
+			.sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
+		const newestListed = Math.max(...result.items.map((i) => Date.parse(String(i.json.createdAt))));
+		expect(result.items).toHaveLength(5);
+		// From the latest window: published within the 6 months before To.
+		expect(newestListed).toBeGreaterThan(Date.parse(latest[0].publishedAt) - 180 * 86_400_000);
+	});
+
 	it('more than 20 offer IDs are refused before any request, naming the field and the limit', async () => {
 		const offerIds = Array.from({ length: 21 }, (_, i) => `SKU-${i}`).join(',');
 		const result = await review('getAll', { returnAll: true, filters: { offerIds } });
@@ -186,6 +201,25 @@ describe('Review → Reply', () => {
 				(c) => c.parentId === replyId && c.author.type === 'BUSINESS',
 			),
 		).toHaveLength(1);
+	});
+
+	it('the same review in three items of one run gets one reply: the others see it and skip', async () => {
+		const target = unanswered();
+		const result = await review(
+			'reply',
+			{ feedbackId: '={{ $json.review }}', text: 'Спасибо за отзыв!' },
+			{ input: [1, 2, 3].map(() => ({ json: { review: target.feedbackId } })) },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.json.skipped)).toEqual([false, true, true]);
+		expect(storeComments(target.feedbackId)).toHaveLength(1);
+	});
+
+	it('a store reply that moderation refused does not count: a new one is published', async () => {
+		const { feedbackId, commentId } = facts.bannedStoreComment;
+		const result = await review('reply', { feedbackId, text: 'Спасибо за отзыв!' });
+		expect(result.items[0].json.skipped).toBe(false);
+		expect(result.items[0].json.commentId).not.toBe(commentId);
 	});
 
 	it('with Skip If Already Answered off: one request, and a second reply is published', async () => {

@@ -15,7 +15,7 @@ import { attachmentSettings, withAttachments } from './attachments';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_S } from './constants';
 import { asNodeError, isOutcomeUnknown } from './errors';
 import { isRepeatable, methodSpec, type MarketMethod } from './methods';
-import { remember } from './pacing';
+import { inSequence, remember } from './pacing';
 import { fetchPages } from './pager';
 import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
@@ -48,6 +48,11 @@ export interface OperationSpec {
 	 * resolve a routed parameter twice more for every item.
 	 */
 	queryIds?: Record<string, string>;
+	/**
+	 * The target an item acts on (e.g. `review:<businessId>:<feedbackId>`), for operations whose
+	 * `prepare` reads before it creates: items with the same target run one after another.
+	 */
+	oneAtATime?: (this: IExecuteSingleFunctions, request: PreparedRequest) => string | undefined;
 	/** Checks the item's parameters and finishes the request; throws a readable error before anything is sent. */
 	prepare?: (this: IExecuteSingleFunctions, request: PreparedRequest) => Promise<void> | void;
 	/** For reads of messages: the Options collection offers Download Attachments (attachments.ts). */
@@ -180,25 +185,30 @@ function runOperation(spec: OperationSpec) {
 					? Math.max(0, waitSeconds) * 1000
 					: undefined,
 			};
-			await spec.prepare?.call(this, request);
+			// Items of one execution for the same target (a review, a question) go one after another,
+			// so that a check made in `prepare` sees what the item before it created.
+			const key = spec.oneAtATime?.call(this, request);
+			const body = await inSequence(key && `${key}|${this.getExecutionId()}`, async () => {
+				await spec.prepare?.call(this, request);
+				// Creates: when n8n retries the node (Retry On Fail), items already delivered in this
+				// execution are not sent again; their earlier output is returned instead.
+				deliveryKey = isRepeatable(spec.operationId) ? undefined : deliveryKeyOf(this, request);
+				const earlier = deliveryKey ? deliveries.get(deliveryKey) : undefined;
+				// Retry On Fail runs the node again: what went out, or may have, is not sent twice.
+				if (earlier instanceof Error) throw earlier;
+				const answer = request.answered
+					? request.answered
+					: earlier === true
+						? {}
+						: methodSpec(spec.operationId).pages
+							? await listEntries.call(this, request)
+							: (await marketRequest.call(this, request)).body;
+				if (deliveryKey) remember(deliveries, deliveryKey, true, MAX_DELIVERIES);
+				return answer;
+			});
 			const files = spec.attachments
 				? attachmentSettings(node, this.getNodeParameter('options', {}) as IDataObject, itemIndex)
 				: undefined;
-
-			// Creates: when n8n retries the node (Retry On Fail), items already delivered in this
-			// execution are not sent again; their earlier output is returned instead.
-			deliveryKey = isRepeatable(spec.operationId) ? undefined : deliveryKeyOf(this, request);
-			const earlier = deliveryKey ? deliveries.get(deliveryKey) : undefined;
-			// Retry On Fail runs the node again: what went out, or may have, is not sent twice.
-			if (earlier instanceof Error) throw earlier;
-			const body = request.answered
-				? request.answered
-				: earlier === true
-					? {}
-					: methodSpec(spec.operationId).pages
-						? await listEntries.call(this, request)
-						: (await marketRequest.call(this, request)).body;
-			if (deliveryKey) remember(deliveries, deliveryKey, true, MAX_DELIVERIES);
 			const shaped = spec.output.call(this, body, request);
 			const items = (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
 				json,
@@ -266,12 +276,14 @@ async function listEntries(
 	const seen = new Set<unknown>();
 	const entries: IDataObject[] = [];
 	let last: IDataObject = {};
-	for (const body of bodies) {
+	// The latest window first: a Limit gets the latest entries Market has in the range.
+	for (const body of [...bodies].reverse()) {
 		if (entries.length >= wanted) break;
 		const pages = await fetchPages.call(
 			this,
 			{ ...request, body },
 			{
+				// Pages of 50 (seams may repeat an entry); the walk ends once enough are new.
 				wanted: Infinity,
 				onPage: (page) => {
 					for (const entry of page) {

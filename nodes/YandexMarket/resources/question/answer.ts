@@ -23,6 +23,10 @@ interface Place {
 function publishUnder(place: Place) {
 	return marketOperation(place.option, {
 		operationId: 'updateGoodsQuestionTextEntity',
+		oneAtATime(request) {
+			const parent = String(this.getNodeParameter(place.parent.field, '')).trim();
+			return `${place.parent.type}:${request.businessId}:${parent}`;
+		},
 		async prepare(request) {
 			const parentId = readId.call(this, place.parent.field, place.parent.label);
 			const text = checkAnswerText(

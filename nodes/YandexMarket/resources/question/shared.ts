@@ -68,6 +68,7 @@ export function answerItem(answer: IDataObject, businessId: number): IDataObject
 	return { ...answer, businessId, answerId: answer.id, questionId: answer.questionId };
 }
 
-/** Whether an answer or comment was written by the store. */
+/** Whether an answer or comment is the store's and counts (moderation did not refuse it). */
 export const byStore = (entry: IDataObject) =>
-	(entry.author as IDataObject | undefined)?.type === 'BUSINESS';
+	(entry.author as IDataObject | undefined)?.type === 'BUSINESS' &&
+	!['BANNED', 'DELETED'].includes(String(entry.status));

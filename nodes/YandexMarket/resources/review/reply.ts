@@ -20,6 +20,9 @@ export const reviewReplyOperation = marketOperation(
 	},
 	{
 		operationId: 'updateGoodsFeedbackComment',
+		oneAtATime(request) {
+			return `review:${request.businessId}:${String(this.getNodeParameter('feedbackId', '')).trim()}`;
+		},
 		async prepare(request) {
 			const node = this.getNode();
 			const itemIndex = this.getItemIndex();
@@ -42,9 +45,11 @@ export const reviewReplyOperation = marketOperation(
 				qs: {},
 				body: { feedbackId },
 			});
+			// A reply Market's moderation refused does not count: the buyer sees none.
 			const earlier = entries.find(
 				(c) =>
 					(c.author as IDataObject | undefined)?.type === 'BUSINESS' &&
+					!['BANNED', 'DELETED'].includes(String(c.status)) &&
 					(idOf(c.parentId) ?? undefined) === parentId,
 			);
 			if (earlier) request.answered = { skipped: earlier };
