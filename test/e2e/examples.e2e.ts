@@ -310,6 +310,10 @@ const REVIEWS_TWICE = runCopy('review-replies.json', 'Twice', (workflow) => {
 	nodeNamed(workflow, 'Review published').parameters.options = { ignoreDuplicates: false };
 });
 const QUESTIONS = runCopy('question-answers.json', 'E2e');
+/** The same, with the tool's Question ID bound the way the sticky note warns against: to $json. */
+const QUESTIONS_BY_JSON = runCopy('question-answers.json', 'Json', (workflow) => {
+	nodeNamed(workflow, 'Answer the question').parameters.questionId = '={{ $json.questionId }}';
+});
 const PUBLISHED = [
 	AUTO_REPLY,
 	FORWARD,
@@ -318,6 +322,7 @@ const PUBLISHED = [
 	REVIEWS,
 	REVIEWS_TWICE,
 	QUESTIONS,
+	QUESTIONS_BY_JSON,
 ];
 
 // ---------------------------------------------------------------------------
@@ -993,6 +998,23 @@ describe('question-answers.json', () => {
 		).toEqual([[question.id, 'BUSINESS', AI_ANSWER]]);
 		expect(sim.requests.every((r) => businessOf(r) === BUSINESS)).toBe(true);
 		expect(openAi.requests).toHaveLength(2);
+	});
+
+	test('control: with {{ $json.questionId }} in the tool, the same model would answer another question', async () => {
+		const before = (await listExecutions(rest, QUESTIONS_BY_JSON.id)).length;
+		const answersBefore = sim.state.answers.length;
+		const question = sim.addQuestion({
+			businessId: BUSINESS,
+			offerId: 'KETTLE-02',
+			text: 'Какой объём у чайника?',
+		});
+		const asked = outboxed('QUESTION_CREATED', 'questionId', question.id);
+		expect(await notify(QUESTIONS_BY_JSON, asked)).toBe(200);
+		await newExecutions(QUESTIONS_BY_JSON, before, 1);
+		// Inside a tool, $json is the model's arguments: it chose the question.
+		expect(sim.state.answers.slice(answersBefore).map((a) => [a.questionId, a.text])).toEqual([
+			[OTHER_QUESTION, AI_ANSWER],
+		]);
 	});
 });
 
