@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { MultipartPart } from '../simulator/multipart';
 import {
+	FIXTURE_FACTS,
 	SIM_KEYS,
 	formatMsk,
 	multipartBoundary,
@@ -189,11 +190,15 @@ const telegramCalls = () => telegram.requests.map(telegramCall);
 /**
  * An OpenAI-compatible /v1/chat/completions that plays a model trying to leave the chat it was
  * given: it asks to read chat OTHER_CHAT of OTHER_BUSINESS, then sends its reply with those IDs in
- * the arguments too, then gives its final answer.
+ * the arguments too, then gives its final answer. Offered only an answer tool (question-answers),
+ * it answers with OTHER_QUESTION in the arguments, then gives its final answer.
  */
 /** A chat of OTHER_BUSINESS: answering it would succeed. */
 const OTHER_CHAT = 201;
 const AI_TEXT = 'Здравствуйте! Ваш заказ уже в пути, курьер привезёт его завтра.';
+/** A question of BUSINESS that the store has not answered: answering it would succeed. */
+const OTHER_QUESTION = FIXTURE_FACTS.demoQuestions.latestId + 1;
+const AI_ANSWER = 'Здравствуйте! Да, чайник выключается сам, когда вода закипит.';
 let openAi: Awaited<ReturnType<typeof fakeServer>>;
 
 function chatCompletion(request: FakeRequest): unknown {
@@ -206,6 +211,7 @@ function chatCompletion(request: FakeRequest): unknown {
 	const tools = (body.tools ?? []).map((tool) => tool.function.name);
 	const readTool = tools.find((name) => /read/i.test(name));
 	const replyTool = tools.find((name) => /reply/i.test(name));
+	const answerTool = tools.find((name) => /answer/i.test(name));
 	const toolResults = body.messages.filter((message) => message.role === 'tool').length;
 	const answer = (message: Record<string, unknown>) => ({
 		id: `chatcmpl-e2e-${openAi.requests.length}`,
@@ -227,6 +233,15 @@ function chatCompletion(request: FakeRequest): unknown {
 				},
 			],
 		});
+	if (!readTool && answerTool) {
+		if (toolResults === 0)
+			return call(answerTool, {
+				text: AI_ANSWER,
+				questionId: OTHER_QUESTION,
+				businessId: OTHER_BUSINESS,
+			});
+		return answer({ role: 'assistant', content: 'I answered the question.' });
+	}
 	const elsewhere = { chatId: OTHER_CHAT, businessId: OTHER_BUSINESS };
 	if (toolResults === 0) return call(readTool, elsewhere);
 	if (toolResults === 1) return call(replyTool, { text: AI_TEXT, ...elsewhere });
@@ -285,7 +300,30 @@ const AI_REPLY_BY_JSON = runCopy('ai-reply.json', 'Json', (workflow) => {
 		node.parameters.chatId = { __rl: true, mode: 'id', value: '={{ $json.chatId }}' };
 	}
 });
-const PUBLISHED = [AUTO_REPLY, FORWARD, AI_REPLY, AI_REPLY_BY_JSON];
+const REVIEWS = runCopy('review-replies.json', 'E2e');
+/**
+ * The same with the trigger's Ignore Duplicates off: a notification delivered twice runs twice,
+ * as a re-run or a second worker would, and only Skip If Already Answered stands between the
+ * review and a second reply.
+ */
+const REVIEWS_TWICE = runCopy('review-replies.json', 'Twice', (workflow) => {
+	nodeNamed(workflow, 'Review published').parameters.options = { ignoreDuplicates: false };
+});
+const QUESTIONS = runCopy('question-answers.json', 'E2e');
+/** The same, with the tool's Question ID bound the way the sticky note warns against: to $json. */
+const QUESTIONS_BY_JSON = runCopy('question-answers.json', 'Json', (workflow) => {
+	nodeNamed(workflow, 'Answer the question').parameters.questionId = '={{ $json.questionId }}';
+});
+const PUBLISHED = [
+	AUTO_REPLY,
+	FORWARD,
+	AI_REPLY,
+	AI_REPLY_BY_JSON,
+	REVIEWS,
+	REVIEWS_TWICE,
+	QUESTIONS,
+	QUESTIONS_BY_JSON,
+];
 
 // ---------------------------------------------------------------------------
 // Driving n8n
@@ -492,14 +530,20 @@ describe('every example', () => {
 		},
 	);
 
-	test('no Yandex Market tool lets the model choose the business or the chat', () => {
+	test('no Yandex Market tool lets the model choose the business, the chat or the question', () => {
 		const tools = Object.entries(EXAMPLES).flatMap(([file, workflow]) =>
 			workflow.nodes.filter((n) => n.type === TOOL_TYPE).map((node) => ({ file, node })),
 		);
-		expect(tools.length).toBeGreaterThanOrEqual(2);
+		expect(tools.length).toBeGreaterThanOrEqual(3);
 		for (const { file, node } of tools) {
-			for (const field of ['businessId', 'chatId']) {
-				const value = String(node.parameters[field]?.value);
+			// Every tool has a business; a chat or a question where its operation takes one.
+			const fields = ['businessId', 'chatId', 'questionId'].filter(
+				(field) => field === 'businessId' || field in node.parameters,
+			);
+			expect(fields.length).toBeGreaterThanOrEqual(2);
+			for (const field of fields) {
+				const raw = node.parameters[field];
+				const value = String(typeof raw === 'object' ? raw?.value : raw);
 				const where = `${file}: ${node.name}.${field} = ${value}`;
 				// From the trigger by name. Not $json: inside a tool (agent v3) it is the model's
 				// arguments, measured below.
@@ -808,6 +852,168 @@ describe('copy-to-sheet.json', () => {
 		expect(third.reads).toEqual([
 			{ chatId: 102, from: fresh[1].messageId },
 			{ chatId: 103, from: fresh[2].messageId },
+		]);
+	});
+});
+
+/** The notification the simulator has for a new review or question, as Market would post it. */
+function outboxed(type: string, field: 'feedbackId' | 'questionId', id: number) {
+	const found = sim.state.notifications.filter(
+		(n) => n.notificationType === type && (n as Record<string, unknown>)[field] === id,
+	);
+	expect(found).toHaveLength(1);
+	return found[0];
+}
+
+describe('review-replies.json', () => {
+	const storeReplies = (feedbackId: number) =>
+		sim.state.feedbackComments
+			.filter((c) => c.feedbackId === feedbackId && c.author.type === 'BUSINESS')
+			.map((c) => c.text);
+	/**
+	 * Review IDs no other test uses: the simulator is reset between tests and would give the same
+	 * ID again, which the trigger (Ignore Duplicates, kept for the whole n8n) would take for a
+	 * repeat. Market never reuses one.
+	 */
+	let nextFeedbackId = 490_001;
+
+	test('a 5★ review gets exactly one thank-you, and the same notification again adds none', async () => {
+		const before = (await listExecutions(rest, REVIEWS.id)).length;
+		const review = sim.addFeedback({
+			feedbackId: nextFeedbackId++,
+			businessId: BUSINESS,
+			offerId: 'KETTLE-01',
+			rating: 5,
+			author: 'Мария С.',
+			comment: 'Отличный чайник, быстро закипает',
+		});
+		const published = outboxed('GOODS_FEEDBACK_CREATED', 'feedbackId', review.feedbackId);
+		expect(await notify(REVIEWS, published)).toBe(200);
+		const [run] = await newExecutions(REVIEWS, before, 1);
+		expect(run.error).toBeUndefined();
+		expect(storeReplies(review.feedbackId)).toEqual([
+			'Мария С., thank you for your review! We are glad you liked it, and we hope to see you again.',
+		]);
+		// The rating was read from Market, not guessed: the notification has none.
+		expect(published).not.toHaveProperty('rating');
+		expect(itemsOf(run, 'Read the review')[0].statistics.rating).toBe(5);
+		expect(telegramCalls()).toEqual([]);
+
+		// Market delivers the same notification again.
+		expect(await notify(REVIEWS, published)).toBe(200);
+		await sleep(QUIET_MS);
+		expect(storeReplies(review.feedbackId)).toHaveLength(1);
+		expect(sim.state.feedbacks.find((f) => f.feedbackId === review.feedbackId)?.needReaction).toBe(
+			false,
+		);
+	});
+
+	test('a review run twice (Ignore Duplicates off) still gets one reply: Skip If Already Answered', async () => {
+		const before = (await listExecutions(rest, REVIEWS_TWICE.id)).length;
+		const review = sim.addFeedback({
+			feedbackId: nextFeedbackId++,
+			businessId: BUSINESS,
+			offerId: 'IRON-01',
+			rating: 4,
+		});
+		const published = outboxed('GOODS_FEEDBACK_CREATED', 'feedbackId', review.feedbackId);
+		expect(await notify(REVIEWS_TWICE, published)).toBe(200);
+		await newExecutions(REVIEWS_TWICE, before, 1);
+		expect(await notify(REVIEWS_TWICE, published)).toBe(200);
+		const [, second] = await newExecutions(REVIEWS_TWICE, before, 2);
+		expect(second.error).toBeUndefined();
+		expect(itemsOf(second, 'Thank the buyer')).toMatchObject([{ skipped: true }]);
+		// An anonymous review: thanked without a name.
+		expect(storeReplies(review.feedbackId)).toEqual([
+			'Thank you for your review! We are glad you liked it, and we hope to see you again.',
+		]);
+	});
+
+	test('a 2★ review gets no reply and reaches a person in Telegram once', async () => {
+		const before = (await listExecutions(rest, REVIEWS.id)).length;
+		const review = sim.addFeedback({
+			feedbackId: nextFeedbackId++,
+			businessId: BUSINESS,
+			offerId: 'BLENDER-02',
+			rating: 2,
+			author: 'Иван <П.>',
+			orderId: 7_400_001,
+			disadvantages: 'Нож сломался через неделю & шумит',
+			comment: '*не советую*',
+		});
+		const published = outboxed('GOODS_FEEDBACK_CREATED', 'feedbackId', review.feedbackId);
+		expect(await notify(REVIEWS, published)).toBe(200);
+		const [run] = await newExecutions(REVIEWS, before, 1);
+		expect(run.error).toBeUndefined();
+		expect(storeReplies(review.feedbackId)).toEqual([]);
+		expect(sim.requests.map((r) => r.operationId)).toEqual(['getGoodsFeedbacks']);
+		expect(telegramCalls()).toEqual([
+			{
+				method: 'sendMessage',
+				chatId: TELEGRAM_CHAT,
+				parseMode: 'HTML',
+				text: [
+					`<b>★★☆☆☆ review ${review.feedbackId}</b> from Иван &lt;П.&gt; (offer BLENDER-02, order 7400001)`,
+					'<b>Disadvantages:</b> Нож сломался через неделю &amp; шумит',
+					'<b>Comment:</b> *не советую*',
+					'Not answered yet: reply in the seller cabinet (Reviews).',
+				].join('\n'),
+			},
+		]);
+		// The review still waits for the store.
+		expect(sim.state.feedbacks.find((f) => f.feedbackId === review.feedbackId)?.needReaction).toBe(
+			true,
+		);
+	});
+});
+
+describe('question-answers.json', () => {
+	test('a question gets exactly one answer from the store, on that question only, whatever the model asks for', async () => {
+		const before = (await listExecutions(rest, QUESTIONS.id)).length;
+		const answersBefore = sim.state.answers.length;
+		const question = sim.addQuestion({
+			businessId: BUSINESS,
+			offerId: 'KETTLE-02',
+			text: 'Чайник выключается сам, когда вода закипит?',
+		});
+		const asked = outboxed('QUESTION_CREATED', 'questionId', question.id);
+		expect(await notify(QUESTIONS, asked)).toBe(200);
+		const [run] = await newExecutions(QUESTIONS, before, 1);
+		expect(run.error).toBeUndefined();
+
+		// The model got the question, and a tool that takes the text only.
+		const offered = (openAi.requests[0].json.tools as Array<{ function: any }>).map((t) => ({
+			name: t.function.name,
+			parameters: Object.keys(t.function.parameters?.properties ?? {}),
+		}));
+		expect(offered).toEqual([{ name: 'Answer_the_question', parameters: ['text'] }]);
+		expect(openAi.requests[0].json.messages.at(-1)).toMatchObject({
+			role: 'user',
+			content:
+				'Product (your SKU): KETTLE-02\nQuestion: Чайник выключается сам, когда вода закипит?',
+		});
+		// It named question OTHER_QUESTION of OTHER_BUSINESS; the answer went to the one asked.
+		expect(
+			sim.state.answers.slice(answersBefore).map((a) => [a.questionId, a.author.type, a.text]),
+		).toEqual([[question.id, 'BUSINESS', AI_ANSWER]]);
+		expect(sim.requests.every((r) => businessOf(r) === BUSINESS)).toBe(true);
+		expect(openAi.requests).toHaveLength(2);
+	});
+
+	test('control: with {{ $json.questionId }} in the tool, the same model would answer another question', async () => {
+		const before = (await listExecutions(rest, QUESTIONS_BY_JSON.id)).length;
+		const answersBefore = sim.state.answers.length;
+		const question = sim.addQuestion({
+			businessId: BUSINESS,
+			offerId: 'KETTLE-02',
+			text: 'Какой объём у чайника?',
+		});
+		const asked = outboxed('QUESTION_CREATED', 'questionId', question.id);
+		expect(await notify(QUESTIONS_BY_JSON, asked)).toBe(200);
+		await newExecutions(QUESTIONS_BY_JSON, before, 1);
+		// Inside a tool, $json is the model's arguments: it chose the question.
+		expect(sim.state.answers.slice(answersBefore).map((a) => [a.questionId, a.text])).toEqual([
+			[OTHER_QUESTION, AI_ANSWER],
 		]);
 	});
 });
