@@ -185,6 +185,10 @@ function runOperation(spec: OperationSpec) {
 					? Math.max(0, waitSeconds) * 1000
 					: undefined,
 			};
+			// Checked before anything is sent, like the parameters `prepare` reads.
+			const files = spec.attachments
+				? attachmentSettings(node, this.getNodeParameter('options', {}) as IDataObject, itemIndex)
+				: undefined;
 			// Items of one execution for the same target (a review, a question) go one after another,
 			// so that a check made in `prepare` sees what the item before it created.
 			const key = spec.oneAtATime?.call(this, request);
@@ -206,9 +210,6 @@ function runOperation(spec: OperationSpec) {
 				if (deliveryKey) remember(deliveries, deliveryKey, true, MAX_DELIVERIES);
 				return answer;
 			});
-			const files = spec.attachments
-				? attachmentSettings(node, this.getNodeParameter('options', {}) as IDataObject, itemIndex)
-				: undefined;
 			const shaped = spec.output.call(this, body, request);
 			const items = (Array.isArray(shaped) ? shaped : [shaped]).map((json) => ({
 				json,
