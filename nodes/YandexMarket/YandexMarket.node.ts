@@ -3,10 +3,15 @@ import { searchBusinesses } from './listSearch/searchBusinesses';
 import { searchChats } from './listSearch/searchChats';
 import { chatDescription } from './resources/chat';
 import { messageDescription } from './resources/message';
-import { questionDescription } from './resources/question';
-import { reviewDescription } from './resources/review';
+import { questionDescription, questionIdFields } from './resources/question';
+import { reviewDescription, reviewIdFields } from './resources/review';
 import { DEFAULT_BASE_URL } from './shared/constants';
-import { businessIdLocator, chatIdLocator, maxRateLimitWait } from './shared/descriptions';
+import {
+	businessIdLocator,
+	chatIdLocator,
+	maxRateLimitWait,
+	textField,
+} from './shared/descriptions';
 
 const RESOURCES = [chatDescription, messageDescription, reviewDescription, questionDescription];
 
@@ -64,6 +69,9 @@ export class YandexMarket implements INodeType {
 					},
 				},
 			},
+			...reviewIdFields,
+			...questionIdFields,
+			textField,
 			...chatDescription.slice(1),
 			...messageDescription.slice(1),
 			...reviewDescription.slice(1),

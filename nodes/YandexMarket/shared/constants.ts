@@ -9,10 +9,14 @@ export { packageName, packageVersion };
 export const CREDENTIAL_TYPE = 'yandexMarketApi';
 export const DEFAULT_BASE_URL = 'https://api.partner.market.yandex.ru';
 
-/** Limits from Market's OpenAPI description of the chat methods. */
+/** Limits from Market's OpenAPI descriptions (chats, goods-feedback, goods-questions). */
 export const LIMITS = {
 	messageMinChars: 1,
 	messageMaxChars: 4096,
+	/** GoodsFeedbackCommentText. */
+	replyMaxChars: 4096,
+	/** updateGoodsQuestionTextEntity's `text`. */
+	answerMaxChars: 5000,
 	fileMaxBytes: 5 * 1024 * 1024,
 	chatsPageMax: MARKET_METHODS.getChats.pages.pageSize,
 	historyPageMax: MARKET_METHODS.getChatHistory.pages.pageSize,

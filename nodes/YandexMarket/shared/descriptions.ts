@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_S } from './constants';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_S, LIMITS } from './constants';
 
 /** The editor's check of an ID typed "By ID"; the node checks again at run time (expressions). */
 const wholeNumber = (label: string, field: string) => [
@@ -111,3 +111,25 @@ export const chatStatusOptions: INodePropertyOptions[] = [
 	{ name: 'Waiting for Market', value: 'WAITING_FOR_MARKET' },
 	{ name: 'Waiting for Partner (Your Answer)', value: 'WAITING_FOR_PARTNER' },
 ];
+
+/**
+ * The text of a message, a review reply, or a question's answer or comment: one property for
+ * all of them, because n8n's RoutingNode resolves every declared property by name for every
+ * item (twice); three properties named `text` evaluated a Send's text expression six times.
+ * Each operation checks its own limit before sending (not `required`: n8n would stop the run
+ * with a bare "Text is required" instead of naming Market's limit).
+ */
+export const textField: INodeProperties = {
+	displayName: 'Text',
+	name: 'text',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	default: '',
+	displayOptions: {
+		show: {
+			resource: ['message', 'review', 'question'],
+			operation: ['send', 'reply', 'updateReply', 'answer', 'updateAnswer', 'comment'],
+		},
+	},
+	description: `What the buyer reads: a message or a review reply of ${LIMITS.messageMinChars}–${LIMITS.messageMaxChars} characters, an answer or comment on a question of 1–${LIMITS.answerMaxChars}. Market refuses a review reply with the store's contacts (e-mail, phone) or links other than to Market.`,
+};

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { messageGetDescription, messageGetOperation } from './get';
-import { messageSendDescription, messageSendOperation } from './send';
+import { messageSendOperation } from './send';
 import { messageSendFileDescription, messageSendFileOperation } from './sendFile';
 
 const showForMessage = { resource: ['message'] };
@@ -15,7 +15,6 @@ export const messageDescription: INodeProperties[] = [
 		options: [messageGetOperation, messageSendOperation, messageSendFileOperation],
 		default: 'send',
 	},
-	...messageSendDescription,
 	...messageSendFileDescription,
 	...messageGetDescription,
 ];

@@ -1,10 +1,8 @@
 /** Message → Send: Market's sendMessageToChat (POST /v2/businesses/{businessId}/chats/message). */
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { LIMITS } from '../../shared/constants';
 import { marketOperation } from '../../shared/run';
 import { checkText } from '../../shared/validate';
-
-const show = { resource: ['message'], operation: ['send'] };
 
 export const messageSendOperation = marketOperation(
 	{
@@ -43,17 +41,3 @@ export const messageSendOperation = marketOperation(
 		}),
 	},
 );
-
-export const messageSendDescription: INodeProperties[] = [
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		// Not `required`: n8n would then stop the run with a bare "Text is required"; the
-		// node's own check says what Market accepts (1–4096 characters).
-		displayOptions: { show },
-		description: `The message to the buyer, ${LIMITS.messageMinChars}–${LIMITS.messageMaxChars} characters`,
-	},
-];

@@ -1,11 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { questionAnswerOperation, questionCommentOperation } from './answer';
-
 import { questionGetOperation } from './get';
 import { questionGetAllDescription, questionGetAllOperation } from './getAll';
 import { questionGetAnswersDescription, questionGetAnswersOperation } from './getAnswers';
-import { answerIdField, answerTextField, questionIdField, skipIfAnsweredField } from './shared';
+import { answerIdField, questionIdField, skipIfAnsweredField } from './shared';
 import { questionDeleteAnswerOperation, questionUpdateAnswerOperation } from './updateAnswer';
+
+/** The IDs come before the node's shared Text field (shared/descriptions.ts), the rest after it. */
+export const questionIdFields: INodeProperties[] = [
+	questionIdField(['get', 'getAnswers', 'answer']),
+	answerIdField(['updateAnswer', 'deleteAnswer', 'comment']),
+];
 
 export const questionDescription: INodeProperties[] = [
 	{
@@ -25,9 +30,6 @@ export const questionDescription: INodeProperties[] = [
 		],
 		default: 'getAll',
 	},
-	questionIdField(['get', 'getAnswers', 'answer']),
-	answerIdField(['updateAnswer', 'deleteAnswer', 'comment']),
-	answerTextField(['answer', 'updateAnswer', 'comment']),
 	skipIfAnsweredField(['answer'], "the question's answers"),
 	skipIfAnsweredField(['comment'], 'the answer'),
 	...questionGetAllDescription,

@@ -1,8 +1,7 @@
 /** What the Question operations share: IDs, the answer text and what Market's items carry. */
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 import { checkText } from '../../shared/validate';
-
-export const ANSWER_MAX_CHARS = 5000;
+import { LIMITS } from '../../shared/constants';
 
 const shown = (operations: string[]) => ({
 	show: { resource: ['question'], operation: operations },
@@ -28,16 +27,6 @@ export const answerIdField = (operations: string[]): INodeProperties => ({
 	displayOptions: shown(operations),
 });
 
-export const answerTextField = (operations: string[]): INodeProperties => ({
-	displayName: 'Text',
-	name: 'text',
-	type: 'string',
-	typeOptions: { rows: 4 },
-	default: '',
-	description: `The store's text, 1–${ANSWER_MAX_CHARS} characters`,
-	displayOptions: shown(operations),
-});
-
 export const skipIfAnsweredField = (operations: string[], where: string): INodeProperties => ({
 	displayName: 'Skip If Already Answered',
 	name: 'skipIfAnswered',
@@ -53,7 +42,7 @@ export function checkAnswerText(node: INode, itemIndex: number, value: unknown):
 		displayName: 'Text',
 		field: 'text',
 		min: 1,
-		max: ANSWER_MAX_CHARS,
+		max: LIMITS.answerMaxChars,
 	});
 }
 

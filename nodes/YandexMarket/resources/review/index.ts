@@ -4,9 +4,15 @@ import { reviewGetOperation } from './get';
 import { reviewGetAllDescription, reviewGetAllOperation } from './getAll';
 import { reviewGetCommentsDescription, reviewGetCommentsOperation } from './getComments';
 import { reviewReplyDescription, reviewReplyOperation } from './reply';
-import { feedbackIdField, replyTextField } from './shared';
+import { feedbackIdField } from './shared';
 import { reviewSkipReactionOperation } from './skipReaction';
 import { commentIdField, reviewUpdateReplyOperation } from './updateReply';
+
+/** The IDs come before the node's shared Text field (shared/descriptions.ts), the rest after it. */
+export const reviewIdFields: INodeProperties[] = [
+	feedbackIdField(['get', 'getComments', 'reply', 'updateReply', 'skipReaction']),
+	commentIdField(['updateReply', 'deleteReply']),
+];
 
 export const reviewDescription: INodeProperties[] = [
 	{
@@ -26,9 +32,6 @@ export const reviewDescription: INodeProperties[] = [
 		],
 		default: 'getAll',
 	},
-	feedbackIdField(['get', 'getComments', 'reply', 'updateReply', 'skipReaction']),
-	commentIdField(['updateReply', 'deleteReply']),
-	replyTextField(['reply', 'updateReply']),
 	...reviewReplyDescription,
 	...reviewGetAllDescription,
 	...reviewGetCommentsDescription,

@@ -1,8 +1,7 @@
 /** What the Review operations share: the review's ID, the reply text and Market's rule for it. */
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 import { checkText, invalidParameter } from '../../shared/validate';
-
-export const REPLY_MAX_CHARS = 4096;
+import { LIMITS } from '../../shared/constants';
 
 export const feedbackIdField = (operations: string[]): INodeProperties => ({
 	displayName: 'Review ID',
@@ -11,16 +10,6 @@ export const feedbackIdField = (operations: string[]): INodeProperties => ({
 	default: '',
 	placeholder: 'e.g. 123456789',
 	description: "The review's ID (feedbackId), e.g. mapped from the trigger's item",
-	displayOptions: { show: { resource: ['review'], operation: operations } },
-});
-
-export const replyTextField = (operations: string[]): INodeProperties => ({
-	displayName: 'Text',
-	name: 'text',
-	type: 'string',
-	typeOptions: { rows: 4 },
-	default: '',
-	description: `The store's reply, 1–${REPLY_MAX_CHARS} characters. Market refuses the store's contacts (e-mail, phone) and links other than to Market.`,
 	displayOptions: { show: { resource: ['review'], operation: operations } },
 });
 
@@ -41,7 +30,7 @@ export function checkReplyText(node: INode, itemIndex: number, value: unknown): 
 		displayName: 'Text',
 		field: 'text',
 		min: 1,
-		max: REPLY_MAX_CHARS,
+		max: LIMITS.replyMaxChars,
 	});
 	const refuse = (what: string) =>
 		invalidParameter(
