@@ -11,7 +11,8 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { attachmentsFor } from '../shared/attachments';
 import { LIMITS } from '../shared/constants';
 import { asNodeError } from '../shared/errors';
-import { inSequence, remember } from '../shared/pacing';
+import { memory } from '../shared/memory';
+import { inSequence } from '../shared/pacing';
 import { fetchPages } from '../shared/pager';
 import type { MarketResponse } from '../shared/transport';
 import { parseId } from '../shared/validate';
@@ -43,7 +44,7 @@ export const POLL_RATE_LIMIT_WAIT_MS = 30_000;
  * scheduled poll then goes on from here instead of starting afresh (and losing what came
  * between).
  */
-const firstActivations = new Map<string, PollCursor>();
+const { firstActivations } = memory;
 
 /** A manual test run looks for its sample in this many of the most recently active chats. */
 const SAMPLE_CHATS = 5;
@@ -300,7 +301,7 @@ async function pollOnce(
 		}
 		// A poll cut short keeps `from`: the chats it did not read are listed and read next time.
 		staticData.cursor = failure === undefined ? advance(cursor, at, listing.full) : cursor;
-		if (first) remember(firstActivations, key, staticData.cursor as PollCursor, 1000);
+		if (first) firstActivations.set(key, staticData.cursor as PollCursor);
 		if (failure !== undefined) {
 			const error = asNodeError(node, failure);
 			if (items.length === 0) throw error;

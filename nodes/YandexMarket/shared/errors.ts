@@ -5,7 +5,7 @@ import {
 	type INode,
 	type JsonObject,
 } from 'n8n-workflow';
-import { methodSpec, type MarketMethod } from './methods';
+import { methodSpec, type MarketMethod, type MarketMethodSpec } from './methods';
 import { formatCount } from './validate';
 
 export interface MarketErrorEntry {
@@ -94,7 +94,13 @@ const NETWORK_CODES = [
 ] as const;
 
 /** Codes after which the request certainly did not reach Market: repeating it is safe, sends too. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT: ReadonlySet<string> = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 const IN_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -189,14 +195,11 @@ export function quotaSpentError(
 export function outcomeUnknownError(
 	node: INode,
 	method: MarketMethod,
+	creates: NonNullable<MarketMethodSpec['creates']>,
 	reason: string,
 	itemIndex?: number,
 	status?: number,
 ): NodeApiError {
-	const creates = methodSpec(method).creates ?? {
-		what: 'it may have been done',
-		check: 'Check in the seller cabinet before trying again.',
-	};
 	const error = new NodeApiError(
 		node,
 		{ httpCode: status === undefined ? 'none' : String(status), method },

@@ -8,6 +8,7 @@
  *   from `X-RateLimit-Resource-Remaining: 0`, so that no request is sent into that window.
  */
 import { sleep, type IDataObject } from 'n8n-workflow';
+import { memory } from './memory';
 
 /**
  * How a gate gives way to others that share Market's 4 (other n8n processes, the seller's
@@ -23,7 +24,7 @@ export const gateTiming = { shrinkSpacingMs: 250, recoverMs: 2000, now: () => Da
  * was edited): holders beyond a smaller size finish, and nobody is let in until fewer than
  * the new size hold it; a larger size lets waiters in at once.
  */
-class Slots {
+export class Slots {
 	private active = 0;
 
 	private readonly waiting: Array<() => void> = [];
@@ -92,9 +93,7 @@ class Slots {
 	}
 }
 
-const gates = new Map<string, Slots>();
-const sequences = new Map<string, Promise<unknown>>();
-const spentUntil = new Map<string, number>();
+const { gates, sequences, spentUntil } = memory;
 
 /** Runs `task` holding one of the business's in-flight slots, at most `size` of them at once. */
 export async function withSlot<T>(
@@ -207,13 +206,4 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<boolean> 
 export function backoff(attempt: number, baseMs: number, capMs: number): number {
 	const plain = Math.min(capMs, baseMs * 2 ** (attempt - 1));
 	return Math.round(plain * (0.5 + Math.random()));
-}
-
-/** Sets `key` in `map` and drops the oldest entries beyond `max` (maps keep insertion order). */
-export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-	map.set(key, value);
-	for (const oldest of map.keys()) {
-		if (map.size <= max) break;
-		map.delete(oldest);
-	}
 }

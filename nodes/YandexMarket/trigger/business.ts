@@ -10,7 +10,7 @@ import { createHash } from 'crypto';
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { businessesPage, type BusinessesPage } from '../shared/businesses';
 import { CREDENTIAL_TYPE } from '../shared/constants';
-import { remember } from '../shared/pacing';
+import { memory } from '../shared/memory';
 import { idOf } from '../shared/validate';
 import { isPlainObject } from './notifications';
 
@@ -25,15 +25,14 @@ export type BusinessOutcome =
 	| { lookupError: unknown };
 
 /** The businesses a key reaches: the only one, or how many (2 stands for two or more). */
-interface KeyReach {
+export interface KeyReach {
 	only?: number;
 	count: number;
 }
 
 /** How long what a key reaches is trusted: a key given access to another business is re-learnt. */
 export const LEARNT_TTL_MS = 60 * 60 * 1000;
-const MAX_KEYS = 100;
-const learnt = new Map<string, { expires: number; reach: Promise<KeyReach> }>();
+const learnt = memory.learntBusinesses;
 
 /** What the credential's key reaches; one request sequence per key, shared by notifications meanwhile. */
 async function keyReach(this: IWebhookFunctions, deadline: number): Promise<KeyReach> {
@@ -58,7 +57,7 @@ async function keyReach(this: IWebhookFunctions, deadline: number): Promise<KeyR
 		}
 		return { only: found.size === 1 ? [...found][0] : undefined, count: Math.min(found.size, 2) };
 	})();
-	remember(learnt, cacheKey, { expires: Date.now() + LEARNT_TTL_MS, reach }, MAX_KEYS);
+	learnt.set(cacheKey, { expires: Date.now() + LEARNT_TTL_MS, reach });
 	// A failure is not kept: the next notification asks again.
 	reach.catch(() => {
 		if (learnt.get(cacheKey)?.reach === reach) learnt.delete(cacheKey);

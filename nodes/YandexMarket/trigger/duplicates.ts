@@ -22,15 +22,13 @@
  * redelivery is processed again.
  */
 import { sleep, type IDataObject } from 'n8n-workflow';
+import { memory } from '../shared/memory';
 
 export const DUPLICATE_TTL_MS = 24 * 60 * 60 * 1000;
 /** Keys kept in memory per workflow + trigger node. */
 export const MEMORY_MAX_KEYS = 5000;
 /** Keys kept in static data (saved to n8n's database with every change). */
 export const STORED_MAX_KEYS = 300;
-/** Workflow + node pairs kept in memory per n8n process. */
-const MAX_SCOPES = 1000;
-
 export type Claim =
 	| { status: 'new'; commit(): void; release(): void }
 	| { status: 'duplicate' }
@@ -145,7 +143,7 @@ export class DuplicateDetector {
 	}
 }
 
-const detectors = new Map<string, DuplicateDetector>();
+const detectors = memory.duplicateDetectors;
 
 /** The detector of one workflow + trigger node (+ mode: test runs do not mark production events). */
 export function detectorFor(scope: string): DuplicateDetector {
@@ -153,7 +151,6 @@ export function detectorFor(scope: string): DuplicateDetector {
 	if (!detector) {
 		detector = new DuplicateDetector();
 		detectors.set(scope, detector);
-		if (detectors.size > MAX_SCOPES) detectors.delete(detectors.keys().next().value as string);
 	}
 	return detector;
 }

@@ -21,15 +21,15 @@
  * A failing database does not lose events: the items go on, with a warning.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { inSequence, remember } from '../shared/pacing';
+import { memory } from '../shared/memory';
+import { inSequence } from '../shared/pacing';
 import { notificationKey, parseNotification } from './notifications';
 import { errorText, readOptions } from './webhook';
 
 /** Event keys n8n keeps per workflow + trigger node in its database. */
 export const RECORDED_MAX_KEYS = 2000;
 /** Event keys claimed in this process, over all workflows. */
-const CLAIMED_MAX_KEYS = 10000;
-const claimed = new Map<string, true>();
+const claimed = memory.claimedEvents;
 
 /**
  * The event an item of the webhook stands for, read as the webhook read it (with the
@@ -66,7 +66,7 @@ export async function runOnce(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const claim = `${scope}|${key}`;
 		if (claimed.has(claim)) continue;
-		remember(claimed, claim, true, CLAIMED_MAX_KEYS);
+		claimed.set(claim, true);
 		kept.push({ item, key });
 	}
 	const keys = kept.flatMap(({ key }) => (key === undefined ? [] : [key]));
