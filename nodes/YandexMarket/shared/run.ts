@@ -15,7 +15,8 @@ import { attachmentSettings, withAttachments } from './attachments';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_S } from './constants';
 import { asNodeError, isOutcomeUnknown } from './errors';
 import { isRepeatable, methodSpec, type MarketMethod } from './methods';
-import { inSequence, remember } from './pacing';
+import { memory } from './memory';
+import { inSequence } from './pacing';
 import { fetchPages } from './pager';
 import { marketRequest, type MarketRequest, type Sender } from './transport';
 import { parseId } from './validate';
@@ -75,6 +76,34 @@ export function readId(this: IExecuteSingleFunctions, field: string, label: stri
 		field,
 	);
 }
+
+/**
+ * Skip If Already Answered, for operations whose method publishes a new entry on every call:
+ * reads what is at the place (all pages, through the shared pager) and, when `earlier` finds
+ * the store's own entry there, marks the request answered so that nothing is sent.
+ */
+export async function skipIfAnswered(
+	this: IExecuteSingleFunctions,
+	request: PreparedRequest,
+	read: { operationId: MarketMethod; body: IDataObject },
+	earlier: (entries: IDataObject[]) => IDataObject | undefined,
+): Promise<void> {
+	if (this.getNodeParameter('skipIfAnswered', true) === false) return;
+	const { entries } = await fetchPages.call(this, {
+		...request,
+		...read,
+		url: undefined,
+		method: undefined,
+		qs: {},
+	});
+	const found = earlier(entries);
+	if (found) request.answered = { skipped: found };
+}
+
+/** Whether an entry is the store's own and visible (one Market's moderation refused does not count). */
+export const byStore = (entry: IDataObject): boolean =>
+	(entry.author as IDataObject | undefined)?.type === 'BUSINESS' &&
+	!['BANNED', 'DELETED'].includes(String(entry.status));
 
 /**
  * The one entry a list method was asked for by its ID (e.g. `feedbackIds: [id]`); Market lists
@@ -207,7 +236,7 @@ function runOperation(spec: OperationSpec) {
 						: methodSpec(spec.operationId).pages
 							? await listEntries.call(this, request)
 							: (await marketRequest.call(this, request)).body;
-				if (deliveryKey) remember(deliveries, deliveryKey, true, MAX_DELIVERIES);
+				if (deliveryKey) deliveries.set(deliveryKey, true);
 				return answer;
 			});
 			const shaped = spec.output.call(this, body, request);
@@ -222,8 +251,7 @@ function runOperation(spec: OperationSpec) {
 					})
 				: items;
 		} catch (error) {
-			if (deliveryKey && isOutcomeUnknown(error))
-				remember(deliveries, deliveryKey, error, MAX_DELIVERIES);
+			if (deliveryKey && isOutcomeUnknown(error)) deliveries.set(deliveryKey, error);
 			if (this.continueOnFail()) {
 				return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
 			}
@@ -232,11 +260,9 @@ function runOperation(spec: OperationSpec) {
 	};
 }
 
-// What this n8n process sent lately, by execution, node run, item and content (see
-// `sendsOnce`): `true` when delivered, the error when the outcome is unknown. Keys are
-// hashes and errors are rare, so the memory it holds stays small.
-const deliveries = new Map<string, true | Error>();
-const MAX_DELIVERIES = 10_000;
+// What this n8n process sent lately (see `sendsOnce`): `true` when delivered, the error when
+// the outcome is unknown. Keys are hashes and errors are rare, so it stays small.
+const { deliveries } = memory;
 
 function runIndexOf(context: IExecuteSingleFunctions, itemIndex: number): number {
 	// n8n's contexts carry it; building a data proxy only to read $runIndex costs far more.

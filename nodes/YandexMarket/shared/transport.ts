@@ -32,7 +32,8 @@ import {
 	INTEGRATION_NAME,
 	LIMITS,
 } from './constants';
-import { isRepeatable, methodPath, methodSpec, type MarketMethod } from './methods';
+import { memory } from './memory';
+import { methodPath, methodSpec, type MarketMethod } from './methods';
 import {
 	cancelledError,
 	certainlyNotSent,
@@ -45,7 +46,6 @@ import {
 } from './errors';
 import {
 	backoff,
-	remember,
 	type RateLimit,
 	inSequence,
 	markSpent,
@@ -135,7 +135,7 @@ function parallelShare(value: unknown): number {
 }
 
 // The credential's connection settings by execution and node: read once, not for every item.
-const connections = new Map<string, Promise<Connection>>();
+const { connections } = memory;
 
 /** The credential's Base URL and parallel share; within an execution read from the credential once. */
 export async function resolveConnection(context: MarketContext): Promise<Connection> {
@@ -151,7 +151,7 @@ export async function resolveConnection(context: MarketContext): Promise<Connect
 		}));
 		// A failed read is not kept: the next item asks again and reports its own error.
 		connection.catch(() => connections.delete(key));
-		if (executionId) remember(connections, key, connection, 100);
+		if (executionId) connections.set(key, connection);
 	}
 	return await connection;
 }
@@ -225,7 +225,9 @@ export async function marketRequest(
 ): Promise<MarketResponse> {
 	const node = this.getNode();
 	const method = request.operationId;
-	const repeatable = isRepeatable(method);
+	// Set for methods a repeat could make create twice (see MarketMethodSpec.creates).
+	const { creates } = methodSpec(method);
+	const repeatable = creates === undefined;
 	const { baseUrl: baseURL, parallel } = await resolveConnection(this);
 	const options = buildOptions(
 		{
@@ -294,8 +296,8 @@ export async function marketRequest(
 			} catch (error) {
 				if (signal?.aborted) throw cancelledError(node, method, itemIndex);
 				// The original error carries the request headers (the key), so it is not passed on.
-				if (!repeatable && !certainlyNotSent(error)) {
-					throw outcomeUnknownError(node, method, failureInWords(error), itemIndex);
+				if (creates && !certainlyNotSent(error)) {
+					throw outcomeUnknownError(node, method, creates, failureInWords(error), itemIndex);
 				}
 				if (!(await retryRead())) throw unreachableError(node, baseURL, error, itemIndex);
 				continue;
@@ -326,8 +328,15 @@ export async function marketRequest(
 				);
 			}
 			if (status >= 500) {
-				if (!repeatable) {
-					throw outcomeUnknownError(node, method, `Market answered ${status}`, itemIndex, status);
+				if (creates) {
+					throw outcomeUnknownError(
+						node,
+						method,
+						creates,
+						`Market answered ${status}`,
+						itemIndex,
+						status,
+					);
 				}
 				if (await retryRead()) continue;
 				throw marketApiError(node, status, body ?? {}, headers, itemIndex, method);

@@ -18,40 +18,34 @@ export function addMonths(date: Date, months: number): Date {
 	return next;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * Date-time windows of at most `months` covering (from, to). Market's bounds are exclusive, so
- * each window starts a second before the last one ended: an entry on a seam is in both, and
- * the caller keeps it once.
+ * Windows of at most `months` covering the range, latest last:
+ * - `dateTime` (reviews): Market's bounds are exclusive date-times, so each window starts a
+ *   second before the last one ended; an entry on a seam is in both, and the caller keeps it once;
+ * - `day` (questions): both days are included, so the next window starts the day after.
+ * Each is a day short of the limit: Market's own count of "6 months" is not stated.
  */
-export function dateTimeWindows(from: Date, to: Date, months: number): Array<[string, string]> {
+export function dateWindows(
+	from: Date,
+	to: Date,
+	months: number,
+	unit: 'dateTime' | 'day',
+): Array<[string, string]> {
+	const format = (date: Date) =>
+		unit === 'day' ? date.toISOString().slice(0, 10) : date.toISOString();
+	const nextStart = unit === 'day' ? DAY_MS : -1000;
 	const windows: Array<[string, string]> = [];
 	let start = from;
 	for (;;) {
-		// A day short of the limit: Market's own count of "6 months" is not stated.
-		const end = new Date(addMonths(start, months).getTime() - 86_400_000);
+		const end = new Date(addMonths(start, months).getTime() - DAY_MS);
 		if (end.getTime() >= to.getTime()) {
-			windows.push([start.toISOString(), to.toISOString()]);
+			windows.push([format(start), format(to)]);
 			return windows;
 		}
-		windows.push([start.toISOString(), end.toISOString()]);
-		start = new Date(end.getTime() - 1000);
-	}
-}
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
-
-/** Day windows of at most `months` (both days included) covering [from, to]. */
-export function dayWindows(from: Date, to: Date, months: number): Array<[string, string]> {
-	const windows: Array<[string, string]> = [];
-	let start = from;
-	for (;;) {
-		const end = new Date(addMonths(start, months).getTime() - 86_400_000);
-		if (end.getTime() >= to.getTime()) {
-			windows.push([day(start), day(to)]);
-			return windows;
-		}
-		windows.push([day(start), day(end)]);
-		start = new Date(end.getTime() + 86_400_000);
+		windows.push([format(start), format(end)]);
+		start = new Date(end.getTime() + nextStart);
 	}
 }
 

@@ -5,9 +5,14 @@
  * store has already written at that place.
  */
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
-import { fetchPages } from '../../shared/pager';
-import { marketOperation, readId, type PreparedRequest } from '../../shared/run';
-import { answerItem, byStore, checkAnswerText } from './shared';
+import {
+	byStore,
+	marketOperation,
+	readId,
+	skipIfAnswered,
+	type PreparedRequest,
+} from '../../shared/run';
+import { answerItem, checkAnswerText } from './shared';
 
 interface Place {
 	option: Omit<INodePropertyOptions, 'routing'>;
@@ -39,18 +44,16 @@ function publishUnder(place: Place) {
 				parentEntityId: { id: parentId, type: place.parent.type },
 				text,
 			};
-			if (this.getNodeParameter('skipIfAnswered', true) === false) return;
-			const { entries } = await fetchPages.call(this, {
-				...request,
-				operationId: 'getGoodsQuestionAnswers',
-				url: undefined,
-				method: undefined,
-				qs: {},
-				body:
-					place.parent.type === 'QUESTION' ? { questionId: parentId } : { answerIds: [parentId] },
-			});
-			const earlier = place.earlier(entries);
-			if (earlier) request.answered = { skipped: earlier };
+			await skipIfAnswered.call(
+				this,
+				request,
+				{
+					operationId: 'getGoodsQuestionAnswers',
+					body:
+						place.parent.type === 'QUESTION' ? { questionId: parentId } : { answerIds: [parentId] },
+				},
+				place.earlier,
+			);
 		},
 		output(body, request: PreparedRequest) {
 			const parentId = ((request.body as IDataObject).parentEntityId as IDataObject).id;

@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { returnAllAndLimit } from '../../shared/descriptions';
 import { marketOperation } from '../../shared/run';
 import { invalidParameter, parseIdList } from '../../shared/validate';
-import { dayWindows, filterDate } from '../../shared/windows';
+import { dateWindows, filterDate } from '../../shared/windows';
 import { questionItem } from './shared';
 
 const show = { resource: ['question'], operation: ['getAll'] };
@@ -41,7 +41,7 @@ export const questionGetAllOperation = marketOperation(
 				// Longer than Market lists at once: one month after another (Return All means all).
 				request.windows = {
 					key: (question) => (question.questionIdentifiers as IDataObject | undefined)?.id,
-					bodies: dayWindows(from, to ?? new Date(), WINDOW_MONTHS).map(
+					bodies: dateWindows(from, to ?? new Date(), WINDOW_MONTHS, 'day').map(
 						([dateFrom, dateTo], i, all) => ({
 							...body,
 							dateFrom,

@@ -56,8 +56,3 @@ export function questionItem(question: IDataObject, businessId: number): IDataOb
 export function answerItem(answer: IDataObject, businessId: number): IDataObject {
 	return { ...answer, businessId, answerId: answer.id, questionId: answer.questionId };
 }
-
-/** Whether an answer or comment is the store's and counts (moderation did not refuse it). */
-export const byStore = (entry: IDataObject) =>
-	(entry.author as IDataObject | undefined)?.type === 'BUSINESS' &&
-	!['BANNED', 'DELETED'].includes(String(entry.status));

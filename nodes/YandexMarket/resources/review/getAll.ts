@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { returnAllAndLimit } from '../../shared/descriptions';
 import { marketOperation } from '../../shared/run';
 import { invalidParameter } from '../../shared/validate';
-import { dateTimeWindows, filterDate } from '../../shared/windows';
+import { dateWindows, filterDate } from '../../shared/windows';
 
 const show = { resource: ['review'], operation: ['getAll'] };
 /** The longest period Market lists in one request (GetGoodsFeedbackRequest). */
@@ -47,7 +47,7 @@ export const reviewGetAllOperation = marketOperation(
 				);
 			if (from) {
 				// Longer than Market lists at once: one window after another (Return All means all).
-				const windows = dateTimeWindows(from, to ?? new Date(), WINDOW_MONTHS);
+				const windows = dateWindows(from, to ?? new Date(), WINDOW_MONTHS, 'dateTime');
 				request.windows = {
 					key: (review) => review.feedbackId,
 					bodies: windows.map(([dateTimeFrom, dateTimeTo], i) => ({

@@ -4,8 +4,7 @@
  * sends nothing when the store has already replied at the same place.
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { fetchPages } from '../../shared/pager';
-import { marketOperation, readId } from '../../shared/run';
+import { byStore, marketOperation, readId, skipIfAnswered } from '../../shared/run';
 import { idOf, parseId } from '../../shared/validate';
 import { checkReplyText, commentItem } from './shared';
 
@@ -35,24 +34,14 @@ export const reviewReplyOperation = marketOperation(
 					: parseId(node, itemIndex, parent, 'Reply To Comment ID', 'parentId');
 			request.body = { feedbackId, comment: { text, ...(parentId ? { parentId } : {}) } };
 
-			if (this.getNodeParameter('skipIfAnswered', true) === false) return;
 			// The store's reply at the same place: at the top (no parentId), or under that comment.
-			const { entries } = await fetchPages.call(this, {
-				...request,
-				operationId: 'getGoodsFeedbackComments',
-				url: undefined,
-				method: undefined,
-				qs: {},
-				body: { feedbackId },
-			});
-			// A reply Market's moderation refused does not count: the buyer sees none.
-			const earlier = entries.find(
-				(c) =>
-					(c.author as IDataObject | undefined)?.type === 'BUSINESS' &&
-					!['BANNED', 'DELETED'].includes(String(c.status)) &&
-					(idOf(c.parentId) ?? undefined) === parentId,
+			await skipIfAnswered.call(
+				this,
+				request,
+				{ operationId: 'getGoodsFeedbackComments', body: { feedbackId } },
+				(comments) =>
+					comments.find((c) => byStore(c) && (idOf(c.parentId) ?? undefined) === parentId),
 			);
-			if (earlier) request.answered = { skipped: earlier };
 		},
 		output(body, request) {
 			const sent = request.body as IDataObject;
