@@ -4,8 +4,12 @@
  * created once and skipped when the store has already answered, bad input refused before any
  * request, an unknown outcome never repeated, a spent quota waited out.
  */
+import type { INode } from 'n8n-workflow';
+import { checkReplyText } from '../../nodes/YandexMarket/resources/review/shared';
 import { FIXTURE_FACTS } from '../simulator/fixtures';
 import { byId, chatRequests as requestsOf, run, SIM_KEYS, useSimulator } from './setup';
+
+const NODE = { name: 'Yandex Market' } as INode;
 
 const CLOCK = Date.parse(FIXTURE_FACTS.goodsClock);
 const { sim } = useSimulator({ clock: () => CLOCK });
@@ -244,6 +248,28 @@ describe('Review → Reply', () => {
 		const result = await review('reply', { feedbackId: unanswered().feedbackId, text });
 		expect(result.error?.message).toMatch(message);
 		expect(sim().requests).toHaveLength(0);
+	});
+
+	it.each([
+		'Пишите в t.me/myshop',
+		'WhatsApp: wa.me/79991234567',
+		'Наш сайт shop.io',
+		'vk.cc/aBc12',
+		'Заходите на myshop.store!',
+		'http://shop.example/x',
+	])('refuses a contact link in %j before any request', async (text) => {
+		const result = await review('reply', { feedbackId: unanswered().feedbackId, text });
+		expect(result.error?.message).toMatch(/Reply text \(text\) contains a link to /);
+		expect(sim().requests).toHaveLength(0);
+	});
+
+	it.each([
+		'Спасибо.Ждём вас снова',
+		'Размер 42.5, рост 170',
+		'Все наши товары: market.yandex.ru/business--shop/1 и т.д.',
+		'Thanks a lot.See you',
+	])('takes %j for text, not for a link', (text) => {
+		expect(checkReplyText(NODE, 0, text)).toBe(text);
 	});
 
 	it('accepts 4,096 emoji and a link to Market', async () => {

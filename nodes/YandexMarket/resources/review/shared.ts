@@ -17,8 +17,19 @@ export const feedbackIdField = (operations: string[]): INodeProperties => ({
 const MARKET_HOST = /^(?:[\w-]+\.)*market\.yandex\.[a-z]{2,3}$/i;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u;
 const PHONE = /(?:\+7|(?<!\d)8)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)/u;
-const LINK =
-	/(?:https?:\/\/|www\.)[^\s<>"']+|(?<![\p{L}\p{N}@.-])(?:[\p{L}\p{N}-]+\.)+(?:ru|com|net|org|su|рф|shop|store|online|site|info|biz|by|kz|uz)(?![\p{L}\p{N}-])/giu;
+// A link: with a scheme or www; a host with a path (t.me/shop), whatever its ending; or a bare
+// host on an ending seen in sellers' contacts. Bare "word.word" is not taken for a host
+// otherwise, so that a missing space after a full stop is not refused.
+const COMMON_ENDINGS =
+	'ru|com|net|org|su|рф|shop|store|online|site|website|space|info|biz|pro|by|kz|uz|ua|me|io|co|cc|ly|ws|im|to|am|ge|eu|de|uk|us|ai|gg|app|dev|tech|xyz|top|club|link|page|tv|moscow|spb';
+const LINK = new RegExp(
+	[
+		`(?:https?:\\/\\/|www\\.)[^\\s<>"']+`,
+		`(?<![\\p{L}\\p{N}@.-])(?:[\\p{L}\\p{N}-]+\\.)+[a-z]{2,24}\\/[^\\s<>"']*`,
+		`(?<![\\p{L}\\p{N}@.-])(?:[\\p{L}\\p{N}-]+\\.)+(?:${COMMON_ENDINGS})(?![\\p{L}\\p{N}-])`,
+	].join('|'),
+	'giu',
+);
 
 /**
  * A reply's text as Market takes it (GoodsFeedbackCommentText): 1–4096 characters, without the
