@@ -289,10 +289,32 @@ describe('Review → Reply', () => {
 
 	it('a 500 after Market published the reply is not repeated, by the node or by Retry On Fail', async () => {
 		const target = unanswered();
+		sim().injectFault('updateGoodsFeedbackComment', { status: 500, process: true }, 1);
+		const once = await review('reply', { feedbackId: target.feedbackId, text: 'Спасибо!' });
+		expect(once.error?.message).toMatch(/may have been published, so it was not sent again/);
+
+		// Retry On Fail: the retry's read finds the reply published, and the item says which.
+		const other = unanswered();
+		sim().injectFault('updateGoodsFeedbackComment', { status: 500, process: true }, 3);
+		const retried = await review(
+			'reply',
+			{ feedbackId: other.feedbackId, text: 'Спасибо!' },
+			{ retry: { maxTries: 3, waitBetweenTries: 0 } },
+		);
+		expect(retried.error).toBeUndefined();
+		const [published] = storeComments(other.feedbackId);
+		expect(retried.items[0].json).toMatchObject({ skipped: true, commentId: published.id });
+		expect(chatRequestsCount('updateGoodsFeedbackComment')).toBe(2);
+		expect(storeComments(target.feedbackId)).toHaveLength(1);
+		expect(storeComments(other.feedbackId)).toHaveLength(1);
+	});
+
+	it('without Skip If Already Answered, Retry On Fail reports the unknown outcome instead of sending again', async () => {
+		const target = unanswered();
 		sim().injectFault('updateGoodsFeedbackComment', { status: 500, process: true }, 3);
 		const result = await review(
 			'reply',
-			{ feedbackId: target.feedbackId, text: 'Спасибо!' },
+			{ feedbackId: target.feedbackId, text: 'Спасибо!', skipIfAnswered: false },
 			{ retry: { maxTries: 3, waitBetweenTries: 0 } },
 		);
 		expect(result.error?.message).toMatch(/may have been published, so it was not sent again/);

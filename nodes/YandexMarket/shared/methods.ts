@@ -110,8 +110,9 @@ export const MARKET_METHODS = {
 		path: '/v2/businesses/{businessId}/goods-feedback/comments/update',
 		hourlyLimit: 1000,
 		creates: {
-			what: 'the reply may have been published',
-			check: "Check the review's comments with Review → Get Comments before replying again.",
+			// Also edits (comment.id set): the wording covers both.
+			what: 'the reply (or its edit) may have been published',
+			check: "Check the review's comments with Review → Get Comments before trying again.",
 		},
 		notFound: 'this business, review or comment',
 	},
@@ -147,8 +148,9 @@ export const MARKET_METHODS = {
 		path: '/v1/businesses/{businessId}/goods-questions/update',
 		hourlyLimit: { none: 500, medium: 1000 },
 		creates: {
-			what: 'the answer may have been published',
-			check: "Check the question's answers with Question → Get Answers before answering again.",
+			// One method creates, edits and deletes answers and comments.
+			what: 'the answer or comment may have been published, changed or deleted',
+			check: "Check the question's answers with Question → Get Answers before trying again.",
 		},
 		notFound: 'this business, question, answer or comment',
 	},

@@ -228,7 +228,9 @@ function runOperation(spec: OperationSpec) {
 				deliveryKey = isRepeatable(spec.operationId) ? undefined : deliveryKeyOf(this, request);
 				const earlier = deliveryKey ? deliveries.get(deliveryKey) : undefined;
 				// Retry On Fail runs the node again: what went out, or may have, is not sent twice.
-				if (earlier instanceof Error) throw earlier;
+				// Unless `prepare` has just found it published (Skip If Already Answered): that is
+				// the answer to the unknown outcome, and the item reports it.
+				if (earlier instanceof Error && !request.answered) throw earlier;
 				const answer = request.answered
 					? request.answered
 					: earlier === true
