@@ -243,6 +243,23 @@ describe("the store's own entries start nothing by default (no reply loop)", () 
 		expect(calls()).toEqual(['getGoodsQuestionAnswers 200', 'getGoodsQuestionAnswers 200']);
 	});
 
+	it("a comment without author (optional in the spec): the store's when it may change it, else a buyer's", async () => {
+		const f = review();
+		const own = sim.addFeedbackComment(f.feedbackId, { authorType: 'BUSINESS', text: 'Спасибо!' });
+		const ownBody = lastNotification('GOODS_FEEDBACK_COMMENT_CREATED');
+		const buyer = sim.addFeedbackComment(f.feedbackId, { text: 'Вопрос' });
+		const buyerBody = lastNotification('GOODS_FEEDBACK_COMMENT_CREATED');
+		for (const c of sim.state.feedbackComments.filter((x) => [own.id, buyer.id].includes(x.id))) {
+			delete (c as { author?: unknown }).author;
+		}
+		const t = trigger();
+		expect((await post(t, ownBody)).started).toBe(false);
+		expect((await post(t, buyerBody)).items[0]).toMatchObject({
+			commentId: buyer.id,
+			authorType: 'USER',
+		});
+	});
+
 	it("a redelivery of the store's own comment does not read Market again", async () => {
 		const f = review();
 		sim.addFeedbackComment(f.feedbackId, { authorType: 'BUSINESS' });

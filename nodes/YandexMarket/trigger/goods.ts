@@ -96,7 +96,17 @@ function notListed(context: IWebhookFunctions, what: string): NodeOperationError
 	);
 }
 
-const authorOf = (entry: IDataObject) => (entry.author as IDataObject | undefined)?.type;
+/**
+ * Who wrote an entry. `author` is optional in Market's DTOs of comments and answers; without
+ * it, an entry the store may change or delete (`canModify`) is the store's own (the seller
+ * can change nothing else), and any other is taken as a buyer's: neither loops, and no
+ * buyer's entry is dropped for a field Market left out.
+ */
+export function authorOf(entry: IDataObject): string {
+	const type = (entry.author as IDataObject | undefined)?.type;
+	if (typeof type === 'string' && type !== '') return type;
+	return entry.canModify === true ? 'BUSINESS' : 'USER';
+}
 
 /** A review's texts (advantages, disadvantages, comment), those it has, one per line. */
 export function reviewText(review: IDataObject): string {
