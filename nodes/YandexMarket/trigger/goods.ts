@@ -17,9 +17,9 @@
  * The author is read first; an author the workflow does not want ends it there.
  */
 import { NodeOperationError, type IDataObject, type IWebhookFunctions } from 'n8n-workflow';
-import { methodSpec, type MarketMethod } from '../shared/methods';
+import { methodSpec, oneByIdBody, type MarketMethod } from '../shared/methods';
 import { marketRequest } from '../shared/transport';
-import { commentItem } from '../resources/review/shared';
+import { commentItem, reviewItem } from '../resources/review/shared';
 import { answerItem, questionItem } from '../resources/question/shared';
 import type { EventType } from './notifications';
 
@@ -73,12 +73,12 @@ async function readOne(
 	this: IWebhookFunctions,
 	reading: Reading,
 	operationId: MarketMethod,
-	body: IDataObject,
+	id: unknown,
 	what: string,
 ): Promise<IDataObject> {
 	const { body: answer } = await marketRequest.call(this, {
 		operationId,
-		body,
+		body: oneByIdBody(operationId, id),
 		businessId: reading.businessId,
 		deadline: reading.deadline,
 		// No waiting for an hourly reset here: Market would give up on the answer first.
@@ -86,7 +86,7 @@ async function readOne(
 	});
 	const [entry] = methodSpec(operationId).pages!.entries(answer);
 	if (entry) return entry;
-	throw notListed(this, `${what} of business ${reading.businessId}`);
+	throw notListed(this, `${what} ${String(id)} of business ${reading.businessId}`);
 }
 
 function notListed(context: IWebhookFunctions, what: string): NodeOperationError {
@@ -117,10 +117,6 @@ export function reviewText(review: IDataObject): string {
 		.join('\n');
 }
 
-function reviewOut(review: IDataObject, businessId: number): IDataObject {
-	return { ...review, businessId };
-}
-
 /**
  * Reads what a review or question notification points to, as far as needed: the author to
  * filter on; with `full` (Fetch Details) also what it belongs to. Throws when Market cannot
@@ -136,35 +132,17 @@ export async function fetchGoodsDetails(
 	const { businessId } = reading;
 	const { full, authors } = options;
 	const readReview = async (feedbackId: unknown) =>
-		reviewOut(
-			await readOne.call(
-				this,
-				reading,
-				'getGoodsFeedbacks',
-				{ feedbackIds: [feedbackId] },
-				`review ${String(feedbackId)}`,
-			),
+		reviewItem(
+			await readOne.call(this, reading, 'getGoodsFeedbacks', feedbackId, 'review'),
 			businessId,
 		);
 	const readQuestion = async (questionId: unknown) =>
 		questionItem(
-			await readOne.call(
-				this,
-				reading,
-				'getGoodsQuestions',
-				{ questionIds: [questionId] },
-				`question ${String(questionId)}`,
-			),
+			await readOne.call(this, reading, 'getGoodsQuestions', questionId, 'question'),
 			businessId,
 		);
 	const readAnswer = async (answerId: unknown) =>
-		await readOne.call(
-			this,
-			reading,
-			'getGoodsQuestionAnswers',
-			{ answerIds: [answerId] },
-			`answer ${String(answerId)}`,
-		);
+		await readOne.call(this, reading, 'getGoodsQuestionAnswers', answerId, 'answer');
 
 	switch (type) {
 		case 'GOODS_FEEDBACK_CREATED': {
@@ -189,8 +167,8 @@ export async function fetchGoodsDetails(
 				this,
 				reading,
 				'getGoodsFeedbackComments',
-				{ commentIds: [fields.commentId] },
-				`review comment ${String(fields.commentId)}`,
+				fields.commentId,
+				'review comment',
 			);
 			const authorType = authorOf(comment);
 			if (!authorAllowed(authorType, authors)) return { skip: true, authorType };

@@ -5,6 +5,7 @@
  * store has already written at that place.
  */
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import { oneByIdBody } from '../../shared/methods';
 import { fetchPages } from '../../shared/pager';
 import { marketOperation, readId, type PreparedRequest } from '../../shared/run';
 import { answerItem, byStore, checkAnswerText } from './shared';
@@ -47,7 +48,9 @@ function publishUnder(place: Place) {
 				method: undefined,
 				qs: {},
 				body:
-					place.parent.type === 'QUESTION' ? { questionId: parentId } : { answerIds: [parentId] },
+					place.parent.type === 'QUESTION'
+						? { questionId: parentId }
+						: oneByIdBody('getGoodsQuestionAnswers', parentId),
 			});
 			const earlier = place.earlier(entries);
 			if (earlier) request.answered = { skipped: earlier };
