@@ -894,14 +894,24 @@ describe('review-replies.json', () => {
 		expect(storeReplies(review.feedbackId)).toEqual([
 			'Мария С., thank you for your review! We are glad you liked it, and we hope to see you again.',
 		]);
-		// The rating was read from Market, not guessed: the notification has none.
+		// The rating was read from Market by the trigger, not guessed: the notification has none.
 		expect(published).not.toHaveProperty('rating');
-		expect(itemsOf(run, 'Read the review')[0].statistics.rating).toBe(5);
+		expect(itemsOf(run, 'Review published')[0]).toMatchObject({
+			feedbackId: review.feedbackId,
+			rating: 5,
+			text: 'Отличный чайник, быстро закипает',
+			review: { author: 'Мария С.', identifiers: { offerId: 'KETTLE-01' } },
+		});
 		expect(telegramCalls()).toEqual([]);
 
-		// Market delivers the same notification again.
-		expect(await notify(REVIEWS, published)).toBe(200);
+		// Market delivers the same notification again, and notifies the store's reply.
+		const reply = sim.state.notifications.filter(
+			(n) => n.notificationType === 'GOODS_FEEDBACK_COMMENT_CREATED',
+		);
+		expect(reply).toHaveLength(1);
+		for (const body of [published, ...reply]) expect(await notify(REVIEWS, body)).toBe(200);
 		await sleep(QUIET_MS);
+		expect(await listExecutions(rest, REVIEWS.id)).toHaveLength(before + 1);
 		expect(storeReplies(review.feedbackId)).toHaveLength(1);
 		expect(sim.state.feedbacks.find((f) => f.feedbackId === review.feedbackId)?.needReaction).toBe(
 			false,

@@ -43,6 +43,8 @@ const WORKFLOW = loadWorkflow('trigger-auto-reply') as ReturnType<typeof loadWor
 };
 /** Events: All Events; its credential's key reaches one business (1001). */
 const ALL_EVENTS_WORKFLOW = loadWorkflow('trigger-all-events') as typeof WORKFLOW;
+/** Reviews and their comments (Authors by default: buyers) → Review → Reply, no skip check. */
+const REVIEW_WORKFLOW = loadWorkflow('trigger-review-replies') as typeof WORKFLOW;
 const TRIGGER_TYPE = `${PACKAGE_NAME}.yandexMarketTrigger`;
 const WEBHOOK_ID = WORKFLOW.nodes.find((n) => n.type === TRIGGER_TYPE)!.webhookId!;
 const BUSINESS = 1001;
@@ -63,6 +65,7 @@ let rest: N8nRestSession;
 let notificationUrl: string;
 let pasteUrl: string;
 let allEventsUrl: string;
+let reviewUrl: string;
 
 interface Answer {
 	status: number;
@@ -172,6 +175,8 @@ beforeAll(async () => {
 	]);
 	await n8n.importWorkflow(ALL_EVENTS_WORKFLOW);
 	await n8n.publishWorkflow(ALL_EVENTS_WORKFLOW.id);
+	await n8n.importWorkflow(REVIEW_WORKFLOW);
+	await n8n.publishWorkflow(REVIEW_WORKFLOW.id);
 	log(`n8n ready in ${((await n8n.start()) / 1000).toFixed(1)} s`);
 	expect((await n8n.env()).N8N_PROXY_HOPS).toBe('1');
 	await n8n.setupOwner(OWNER);
@@ -181,6 +186,7 @@ beforeAll(async () => {
 	pasteUrl = `${n8n.baseUrl}/webhook/${WEBHOOK_ID}`;
 	notificationUrl = `${pasteUrl}/notification`;
 	allEventsUrl = `${n8n.baseUrl}/webhook/${ALL_EVENTS_WORKFLOW.nodes[0].webhookId!}/notification`;
+	reviewUrl = `${n8n.baseUrl}/webhook/${REVIEW_WORKFLOW.nodes[0].webhookId!}/notification`;
 	// Right after readiness a production webhook may answer 404 for a moment.
 	await waitFor('the production webhook', async () =>
 		(await notify({ notificationType: 'PING' })).status === 200 ? true : undefined,
@@ -196,6 +202,7 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sim.reset();
+	sim.ownNotifications = 'notified';
 });
 
 describe('the trigger in n8n', () => {
@@ -615,6 +622,179 @@ describe('the trigger in n8n', () => {
 	test('the API key shows up nowhere in what n8n logged', () => {
 		expect(n8n.logText()).not.toContain(SIM_KEYS.communication);
 		expect(n8n.logText()).not.toContain(SIM_KEYS.readOnly);
+	});
+});
+
+describe('reviews and questions in n8n', () => {
+	/** Posts what the simulator's outbox holds, as Market would, each once; empties the outbox. */
+	async function deliverOutbox(url: string): Promise<Array<Record<string, unknown>>> {
+		const outbox = sim.state.notifications.splice(0) as unknown as Array<Record<string, unknown>>;
+		for (const body of outbox) {
+			const answer = await notify(body, { url });
+			expect(answer.status).toBe(200);
+			expectSpecAnswer(answer, body);
+		}
+		return outbox;
+	}
+	const storeComments = (feedbackId: number) =>
+		sim.state.feedbackComments.filter(
+			(c) => c.feedbackId === feedbackId && c.author.type === 'BUSINESS',
+		);
+
+	test("a review and a buyer's comment each start one run with their content; the store's replies, notified back, start none", async () => {
+		// Review IDs of their own: n8n's duplicate memory outlives the simulator's reset.
+		let feedbackId = 620_001;
+		for (const setting of ['notified', 'silent'] as const) {
+			sim.ownNotifications = setting;
+			const before = (await executions(REVIEW_WORKFLOW.id)).length;
+			const review = sim.addFeedback({
+				feedbackId: feedbackId++,
+				businessId: BUSINESS,
+				offerId: 'KETTLE-01',
+				rating: 5,
+				author: 'Мария С.',
+				comment: 'Отличный чайник',
+				photos: ['https://avatars.example/kettle.jpg'],
+			});
+			await deliverOutbox(reviewUrl);
+			const [first] = await executionsAfter(before, 1, REVIEW_WORKFLOW.id);
+			expect(first.status).toBe('success');
+			expect(await triggerOutput(first.id, REVIEW_WORKFLOW)).toMatchObject({
+				notificationType: 'GOODS_FEEDBACK_CREATED',
+				businessId: BUSINESS,
+				feedbackId: review.feedbackId,
+				rating: 5,
+				text: 'Отличный чайник',
+				authorType: 'USER',
+				review: {
+					author: 'Мария С.',
+					identifiers: { offerId: 'KETTLE-01' },
+					media: { photos: ['https://avatars.example/kettle.jpg'] },
+				},
+			});
+			await waitFor('the reply', () =>
+				storeComments(review.feedbackId).length ? true : undefined,
+			);
+			// Market notifies the store's reply (or not: the spec is silent); it starts nothing.
+			const echoed = await deliverOutbox(reviewUrl);
+			expect(echoed.map((n) => n.notificationType)).toEqual(
+				setting === 'notified' ? ['GOODS_FEEDBACK_COMMENT_CREATED'] : [],
+			);
+
+			const comment = sim.addFeedbackComment(review.feedbackId, { text: 'А доставка быстрая?' });
+			const [buyerComment] = await deliverOutbox(reviewUrl);
+			const [second] = await executionsAfter(before, 2, REVIEW_WORKFLOW.id);
+			expect(second.status).toBe('success');
+			expect(await triggerOutput(second.id, REVIEW_WORKFLOW)).toMatchObject({
+				notificationType: 'GOODS_FEEDBACK_COMMENT_CREATED',
+				feedbackId: review.feedbackId,
+				commentId: comment.id,
+				text: 'А доставка быстрая?',
+				authorType: 'USER',
+				comment: { id: comment.id, feedbackId: review.feedbackId },
+				review: { statistics: { rating: 5 } },
+			});
+			await waitFor('the reply to the comment', () =>
+				storeComments(review.feedbackId).length === 2 ? true : undefined,
+			);
+			await deliverOutbox(reviewUrl);
+			// The buyer's comment delivered again, twice at once: no new run.
+			await Promise.all([
+				notify(buyerComment, { url: reviewUrl }),
+				notify(buyerComment, { url: reviewUrl }),
+			]);
+			await sleep(QUIET_MS);
+			expect((await executions(REVIEW_WORKFLOW.id)).length).toBe(before + 2);
+			expect(storeComments(review.feedbackId).map((c) => [c.parentId, c.text])).toEqual([
+				[undefined, 'Thank you! Re: Отличный чайник'],
+				[comment.id, 'Thank you! Re: А доставка быстрая?'],
+			]);
+		}
+	});
+
+	test("questions, answers and comments start the workflow with their content; the store's and the manufacturer's do not", async () => {
+		const before = (await executions(ALL_EVENTS_WORKFLOW.id)).length;
+		const question = sim.addQuestion({
+			// An ID of its own: n8n's duplicate memory outlives the simulator's reset, and the fixtures'.
+			questionId: 7_630_001,
+			businessId: BUSINESS,
+			offerId: 'KETTLE-01',
+			text: 'Какой объём?',
+		});
+		const buyerAnswer = sim.addAnswer(question.id, { text: '1,7 л' });
+		sim.addAnswer(question.id, { authorType: 'BUSINESS', text: 'Объём 1,7 л' });
+		const vendorAnswer = sim.addAnswer(question.id, { authorType: 'VENDOR', text: '1.7' });
+		sim.addAnswerComment(vendorAnswer.id, { authorType: 'VENDOR', text: 'уточнение' });
+		const buyerComment = sim.addAnswerComment(vendorAnswer.id, { text: 'Спасибо!' });
+		const sent = await deliverOutbox(allEventsUrl);
+		expect(sent).toHaveLength(6);
+		const runs = await executionsAfter(before, 3, ALL_EVENTS_WORKFLOW.id);
+		const outputs = await Promise.all(
+			runs.map(async (run) => await triggerOutput(run.id, ALL_EVENTS_WORKFLOW)),
+		);
+		const byType = Object.fromEntries(outputs.map((o) => [o.notificationType, o]));
+		expect(Object.keys(byType).sort()).toEqual([
+			'QUESTION_ANSWER_CREATED',
+			'QUESTION_COMMENT_CREATED',
+			'QUESTION_CREATED',
+		]);
+		expect(byType.QUESTION_CREATED).toMatchObject({
+			businessId: BUSINESS,
+			questionId: question.id,
+			text: 'Какой объём?',
+			authorType: 'USER',
+			question: { questionIdentifiers: { offerId: 'KETTLE-01' } },
+		});
+		expect(byType.QUESTION_ANSWER_CREATED).toMatchObject({
+			answerId: buyerAnswer.id,
+			questionId: question.id,
+			text: '1,7 л',
+			authorType: 'USER',
+			question: { text: 'Какой объём?' },
+		});
+		expect(byType.QUESTION_COMMENT_CREATED).toMatchObject({
+			answerId: vendorAnswer.id,
+			commentId: buyerComment.id,
+			questionId: question.id,
+			text: 'Спасибо!',
+			authorType: 'USER',
+			answer: { text: '1.7', author: { type: 'VENDOR' } },
+			question: { text: 'Какой объём?' },
+		});
+		// Every notification once more: duplicates, nothing new.
+		for (const body of sent) expect((await notify(body, { url: allEventsUrl })).status).toBe(200);
+		await sleep(QUIET_MS);
+		expect((await executions(ALL_EVENTS_WORKFLOW.id)).length).toBe(before + 3);
+	});
+
+	test('a comment Market does not list yet gets 500, and its redelivery starts the run', async () => {
+		// The workflow of every event: its trigger has seen no review comment (the simulator's IDs repeat after a reset).
+		const before = (await executions(ALL_EVENTS_WORKFLOW.id)).length;
+		const review = sim.addFeedback({
+			feedbackId: 640_001,
+			businessId: BUSINESS,
+			offerId: 'IRON-01',
+			rating: 3,
+		});
+		sim.state.notifications.length = 0;
+		const comment = sim.addFeedbackComment(review.feedbackId, { text: 'Гладит плохо' });
+		const [body] = sim.state.notifications.splice(0);
+		const index = sim.state.feedbackComments.findIndex((c) => c.id === comment.id);
+		const [held] = sim.state.feedbackComments.splice(index, 1);
+		const failed = await notify(body, { url: allEventsUrl });
+		expect(failed.status).toBe(500);
+		expectSpecAnswer(failed, body);
+		expect(failed.body.error.message).toMatch(/does not list review comment/);
+		await sleep(QUIET_MS);
+		expect((await executions(ALL_EVENTS_WORKFLOW.id)).length).toBe(before);
+		sim.state.feedbackComments.push(held);
+		expect((await notify(body, { url: allEventsUrl })).status).toBe(200);
+		const [run] = await executionsAfter(before, 1, ALL_EVENTS_WORKFLOW.id);
+		expect(await triggerOutput(run.id, ALL_EVENTS_WORKFLOW)).toMatchObject({
+			commentId: comment.id,
+			feedbackId: review.feedbackId,
+			text: 'Гладит плохо',
+		});
 	});
 });
 

@@ -293,7 +293,13 @@ export function storeName(this: HandlerHost, businessId: number): string {
 }
 
 /** Puts a notification in the outbox, as Market would post it to the store. */
-export function notify(this: HandlerHost, notification: MarketNotification): void {
+export function notify(
+	this: HandlerHost,
+	notification: MarketNotification,
+	authorType?: string,
+): void {
+	// The store's own entries are notified or not as `ownNotifications` says (the spec is silent).
+	if (authorType === 'BUSINESS' && this.ownNotifications === 'silent') return;
 	this.state.notifications.push(notification);
 }
 

@@ -139,12 +139,16 @@ function createComment(
 		{ feedbackId: feedback.feedbackId, ...fields },
 	);
 	if (comment.author.type === 'BUSINESS') feedback.needReaction = false;
-	notify.call(this, {
-		notificationType: 'GOODS_FEEDBACK_COMMENT_CREATED',
-		commentId: comment.id,
-		businessId: feedback.businessId,
-		createdAt: comment.createdAt,
-	});
+	notify.call(
+		this,
+		{
+			notificationType: 'GOODS_FEEDBACK_COMMENT_CREATED',
+			commentId: comment.id,
+			businessId: feedback.businessId,
+			createdAt: comment.createdAt,
+		},
+		comment.author.type,
+	);
 	return comment;
 }
 

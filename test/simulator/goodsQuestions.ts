@@ -178,12 +178,16 @@ function createAnswer(
 		...fields,
 		votes: { likes: 0, dislikes: 0 },
 	});
-	notify.call(this, {
-		notificationType: 'QUESTION_ANSWER_CREATED',
-		answerId: answer.id,
-		businessId: q.businessId,
-		createdAt: answer.createdAt,
-	});
+	notify.call(
+		this,
+		{
+			notificationType: 'QUESTION_ANSWER_CREATED',
+			answerId: answer.id,
+			businessId: q.businessId,
+			createdAt: answer.createdAt,
+		},
+		answer.author?.type,
+	);
 	return answer;
 }
 
@@ -204,13 +208,17 @@ function createComment(
 		GOODS_FIXTURE_FACTS.firstCreatedAnswerCommentId,
 		{ answerId: a.id, ...fields, votes: { likes: 0, dislikes: 0 } },
 	);
-	notify.call(this, {
-		notificationType: 'QUESTION_COMMENT_CREATED',
-		answerId: a.id,
-		commentId: comment.id,
-		businessId: businessOfAnswer.call(this, a),
-		createdAt: comment.createdAt,
-	});
+	notify.call(
+		this,
+		{
+			notificationType: 'QUESTION_COMMENT_CREATED',
+			answerId: a.id,
+			commentId: comment.id,
+			businessId: businessOfAnswer.call(this, a),
+			createdAt: comment.createdAt,
+		},
+		comment.author?.type,
+	);
 	return comment;
 }
 

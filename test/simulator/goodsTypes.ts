@@ -66,6 +66,13 @@ export const QUESTION_IDS_WINDOWS: readonly QuestionIdsWindow[] = ['bypass', 'ap
 export type AnswerCommentCap = 'refuse' | 'first' | 'latest';
 export const ANSWER_COMMENT_CAPS: readonly AnswerCommentCap[] = ['refuse', 'first', 'latest'];
 
+/**
+ * Whether Market notifies the store's own comments and answers (author BUSINESS). The spec is
+ * silent; it does notify the store's own chat messages. `notified` (default) or `silent`.
+ */
+export type OwnNotifications = 'notified' | 'silent';
+export const OWN_NOTIFICATIONS: readonly OwnNotifications[] = ['notified', 'silent'];
+
 export interface GoodsSettings {
 	feedbackOrder: FeedbackOrder;
 	feedbackCommentOrder: FeedbackOrder;
@@ -75,6 +82,7 @@ export interface GoodsSettings {
 	questionNeedAnswer: NeedAnswerRule;
 	questionIdsWindow: QuestionIdsWindow;
 	answerCommentCap: AnswerCommentCap;
+	ownNotifications: OwnNotifications;
 }
 
 // ---------------------------------------------------------------------------

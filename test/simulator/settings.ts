@@ -7,6 +7,7 @@ import {
 	FEEDBACK_DATE_FILTERS,
 	FEEDBACK_ORDERS,
 	NEED_ANSWER_RULES,
+	OWN_NOTIFICATIONS,
 	QUESTION_IDS_WINDOWS,
 	QUESTION_ORDERS,
 	type GoodsSettings,
@@ -65,6 +66,11 @@ export const GOODS_SETTINGS: {
 		env: 'YM_SIM_ANSWER_COMMENT_CAP',
 		values: ANSWER_COMMENT_CAPS,
 		fallback: 'refuse',
+	},
+	ownNotifications: {
+		env: 'YM_SIM_OWN_NOTIFICATIONS',
+		values: OWN_NOTIFICATIONS,
+		fallback: 'notified',
 	},
 };
 

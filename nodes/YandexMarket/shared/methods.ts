@@ -17,6 +17,8 @@ export interface MarketMethodSpec {
 	hourlyLimit: HourlyLimit;
 	/** Lists: the most Market returns per page, and where a page's entries are in its answer. */
 	pages?: { pageSize: number; entries: (body: IDataObject) => IDataObject[] };
+	/** Lists that read entries by their IDs: the request field that takes them (not to be combined with filters). */
+	byIds?: string;
 	/**
 	 * Set for methods that create or send something a buyer sees: a repeat after an unknown
 	 * outcome (5xx, timeout, dropped connection) could create it twice, so it is reported, not
@@ -95,6 +97,7 @@ export const MARKET_METHODS = {
 		path: '/v2/businesses/{businessId}/goods-feedback',
 		hourlyLimit: { none: 5000, medium: 10000 },
 		pages: { pageSize: 50, entries: resultList('feedbacks') },
+		byIds: 'feedbackIds',
 		notFound: 'this business or review',
 	},
 	getGoodsFeedbackComments: {
@@ -102,6 +105,7 @@ export const MARKET_METHODS = {
 		path: '/v2/businesses/{businessId}/goods-feedback/comments',
 		hourlyLimit: { none: 5000, medium: 10000 },
 		pages: { pageSize: 50, entries: resultList('comments') },
+		byIds: 'commentIds',
 		notFound: 'this business, review or comment',
 	},
 	// Creates a reply without `comment.id`, edits one with it: either way not repeated blindly.
@@ -133,6 +137,7 @@ export const MARKET_METHODS = {
 		path: '/v1/businesses/{businessId}/goods-questions',
 		hourlyLimit: { none: 1000, medium: 5000 },
 		pages: { pageSize: 50, entries: resultList('questions') },
+		byIds: 'questionIds',
 		notFound: 'this business or question',
 	},
 	getGoodsQuestionAnswers: {
@@ -140,6 +145,7 @@ export const MARKET_METHODS = {
 		path: '/v1/businesses/{businessId}/goods-questions/answers',
 		hourlyLimit: { none: 1000, medium: 5000 },
 		pages: { pageSize: 50, entries: resultList('answers') },
+		byIds: 'answerIds',
 		notFound: 'this business, question or answer',
 	},
 	// CREATE adds an answer or a comment on every call; UPDATE and DELETE are not repeated blindly either.
@@ -173,6 +179,13 @@ export type MarketMethod = keyof typeof MARKET_METHODS;
 /** The descriptor of a method, widened (the table above keeps its literal types). */
 export function methodSpec(method: MarketMethod): MarketMethodSpec {
 	return MARKET_METHODS[method] as MarketMethodSpec;
+}
+
+/** The body that asks a list method for the one entry with this ID (e.g. `{ feedbackIds: [id] }`). */
+export function oneByIdBody(method: MarketMethod, id: unknown): IDataObject {
+	const field = methodSpec(method).byIds;
+	if (!field) throw new Error(`${method} does not read entries by their IDs`);
+	return { [field]: [id] };
 }
 
 /** Whether a call of the method may be repeated when its outcome is unknown. */

@@ -68,6 +68,39 @@ export const sendersOption: INodeProperties = {
 		"Chat Message Sent starts the workflow only for messages from these senders. Market notifies about the store's own messages too, so keep Store out of it when the workflow replies, or it will answer itself in a loop. Market's notification does not say who wrote, so the node reads the message to check, even with Fetch Details off.",
 };
 
+/** Who may start the workflow with a review, comment, question or answer (goods.ts). */
+export const authorsOption: INodeProperties = {
+	displayName: 'Authors',
+	name: 'authors',
+	type: 'multiOptions',
+	options: [
+		{
+			name: 'Brand',
+			value: 'BRAND',
+			description: "The product's brand (BRAND): comments on reviews, answers, comments",
+		},
+		{
+			name: 'Buyer',
+			value: 'USER',
+			description:
+				'Buyers and other Market users (USER): every review, and their comments, questions and answers',
+		},
+		{
+			name: 'Manufacturer',
+			value: 'VENDOR',
+			description: "The product's manufacturer (VENDOR): answers and comments on questions",
+		},
+		{
+			name: 'Store',
+			value: 'BUSINESS',
+			description: "Your store (BUSINESS), including this workflow's own replies and answers",
+		},
+	],
+	default: ['USER'],
+	description:
+		"Review Comment Created, Question Created, Question Answer Created and Question Comment Created start the workflow only for entries by these authors (a review is always a buyer's). Market's notification does not say who wrote, so the node reads the entry to check, even with Fetch Details off. Keep Store out when the workflow replies, or its own reply, notified back by Market, starts it again.",
+};
+
 export const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -93,6 +126,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			authorsOption,
 			{
 				...businessIdLocator,
 				required: false,
@@ -118,7 +152,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to read from Market what the notification points to: the message (text, sender, files) for Chat Message Sent, the chat (order or return, buyer) for Chat Created. Without it the output is the notification as Market sent it.',
+					'Whether to read from Market what the notification points to: the message (text, sender, files) for Chat Message Sent, the chat (order or return, buyer) for Chat Created, the review, comment, question or answer with what it belongs to for the review and question events. Without it the output is the notification as Market sent it (with the sender or author when Senders or Authors needed it read).',
 			},
 			{
 				displayName: 'Ignore Duplicates',

@@ -129,7 +129,8 @@ export const NOTIFICATION_SPECS = {
 	},
 	GOODS_FEEDBACK_CREATED: {
 		label: 'Review Created',
-		description: 'A new product review was published',
+		description:
+			'A new product review was published (output has the review: rating, texts, product, order, photos)',
 		fields: {
 			feedbackId: 'int64',
 			businessId: 'id',
@@ -140,25 +141,29 @@ export const NOTIFICATION_SPECS = {
 	},
 	GOODS_FEEDBACK_COMMENT_CREATED: {
 		label: 'Review Comment Created',
-		description: 'A new comment on a product review',
+		description:
+			'A new comment on a product review (output has the comment and its review). Only authors chosen in Authors start the workflow.',
 		fields: { commentId: 'int64', businessId: 'id', createdAt: 'dateTime' },
 		identity: ['businessId', 'commentId'],
 	},
 	QUESTION_CREATED: {
 		label: 'Question Created',
-		description: 'A new question about a product',
+		description:
+			'A new question about a product (output has the question). Only authors chosen in Authors start the workflow.',
 		fields: { questionId: 'int64', businessId: 'id', createdAt: 'dateTime' },
 		identity: ['businessId', 'questionId'],
 	},
 	QUESTION_ANSWER_CREATED: {
 		label: 'Question Answer Created',
-		description: 'A new answer to a question',
+		description:
+			'A new answer to a question (output has the answer and its question). Only authors chosen in Authors start the workflow.',
 		fields: { answerId: 'int64', businessId: 'id', createdAt: 'dateTime' },
 		identity: ['businessId', 'answerId'],
 	},
 	QUESTION_COMMENT_CREATED: {
 		label: 'Question Comment Created',
-		description: 'A new comment on an answer to a question',
+		description:
+			'A new comment on an answer to a question (output has the comment, its answer and question). Only authors chosen in Authors start the workflow.',
 		fields: { answerId: 'int64', commentId: 'int64', businessId: 'id', createdAt: 'dateTime' },
 		identity: ['businessId', 'answerId', 'commentId'],
 	},

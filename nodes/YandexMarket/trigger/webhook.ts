@@ -3,7 +3,7 @@
  *   address check (403) → body check (400: not processable) → PING (answered here)
  *   → event selected? (a type this release does not know: only with All Events)
  *   → business (400 when nothing tells it) → duplicate?
- *   → details / sender (500 when Market does not answer in time)
+ *   → details / sender / author (500 when Market does not answer in time or lists nothing yet)
  *   → start the workflow, answer 200.
  * Only the last step starts the workflow; every other step answers and starts nothing.
  */
@@ -23,6 +23,7 @@ import {
 	senderAllowed,
 } from './details';
 import { businessOf, type BusinessIdSource } from './business';
+import { DEFAULT_AUTHORS, allAuthorsAllowed, fetchGoodsDetails, isGoodsEvent } from './goods';
 import { detectorFor, storedKeys, syncStored } from './duplicates';
 import {
 	ALL_EVENTS,
@@ -38,6 +39,7 @@ import { isAllowedAddress, parseAllowList, rejectionMessage } from './sourceIp';
 export interface TriggerOptions {
 	fetchDetails: boolean;
 	senders: string[];
+	authors: string[];
 	verifySourceIp: boolean;
 	extraAllowedIps: string;
 	ignoreDuplicates: boolean;
@@ -47,6 +49,7 @@ export function readOptions(raw: IDataObject): TriggerOptions {
 	return {
 		fetchDetails: raw.fetchDetails !== false,
 		senders: Array.isArray(raw.senders) ? (raw.senders as string[]) : [...DEFAULT_SENDERS],
+		authors: Array.isArray(raw.authors) ? (raw.authors as string[]) : [...DEFAULT_AUTHORS],
 		verifySourceIp: raw.verifySourceIp !== false,
 		extraAllowedIps: typeof raw.extraAllowedIps === 'string' ? raw.extraAllowedIps : '',
 		ignoreDuplicates: raw.ignoreDuplicates !== false,
@@ -182,6 +185,24 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 				details = options.fetchDetails ? message : { sender: message.sender };
 			} else if (type === 'CHAT_CREATED' && options.fetchDetails) {
 				details = await fetchChat.call(this, businessId, chatId, deadline - Date.now());
+			} else if (
+				isGoodsEvent(type) &&
+				(options.fetchDetails || !allAuthorsAllowed(options.authors))
+			) {
+				// The notification does not say who wrote either: the entry does (goods.ts).
+				const outcome = await fetchGoodsDetails.call(
+					this,
+					type,
+					fields,
+					{ businessId, deadline },
+					{ full: options.fetchDetails, authors: options.authors },
+				);
+				if (outcome.skip) {
+					commit();
+					persist();
+					return { webhookResponse: okReply(startedAt) };
+				}
+				details = outcome.details;
 			}
 		} catch (error) {
 			release();

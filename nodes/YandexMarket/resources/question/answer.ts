@@ -5,6 +5,7 @@
  * store has already written at that place.
  */
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import { oneByIdBody } from '../../shared/methods';
 import {
 	byStore,
 	marketOperation,
@@ -50,7 +51,9 @@ function publishUnder(place: Place) {
 				{
 					operationId: 'getGoodsQuestionAnswers',
 					body:
-						place.parent.type === 'QUESTION' ? { questionId: parentId } : { answerIds: [parentId] },
+						place.parent.type === 'QUESTION'
+							? { questionId: parentId }
+							: oneByIdBody('getGoodsQuestionAnswers', parentId),
 				},
 				place.earlier,
 			);

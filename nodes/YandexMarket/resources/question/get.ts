@@ -1,4 +1,5 @@
 /** Question → Get: Market's getGoodsQuestions with one `questionIds`. */
+import { oneByIdBody } from '../../shared/methods';
 import { marketOperation, onlyEntry, readId } from '../../shared/run';
 import { questionItem } from './shared';
 
@@ -12,7 +13,10 @@ export const questionGetOperation = marketOperation(
 	{
 		operationId: 'getGoodsQuestions',
 		prepare(request) {
-			request.body = { questionIds: [readId.call(this, 'questionId', 'Question ID')] };
+			request.body = oneByIdBody(
+				'getGoodsQuestions',
+				readId.call(this, 'questionId', 'Question ID'),
+			);
 		},
 		output(body, request) {
 			const [questionId] = (request.body as { questionIds: number[] }).questionIds;

@@ -1,5 +1,7 @@
 /** Review → Get: Market's getGoodsFeedbacks with one `feedbackIds`. */
+import { oneByIdBody } from '../../shared/methods';
 import { marketOperation, onlyEntry, readId } from '../../shared/run';
+import { reviewItem } from './shared';
 
 export const reviewGetOperation = marketOperation(
 	{
@@ -13,7 +15,7 @@ export const reviewGetOperation = marketOperation(
 		operationId: 'getGoodsFeedbacks',
 		prepare(request) {
 			// feedbackIds is not to be combined with other filters (GetGoodsFeedbackRequest).
-			request.body = { feedbackIds: [readId.call(this, 'feedbackId', 'Review ID')] };
+			request.body = oneByIdBody('getGoodsFeedbacks', readId.call(this, 'feedbackId', 'Review ID'));
 		},
 		output(body, request) {
 			const [feedbackId] = (request.body as { feedbackIds: number[] }).feedbackIds;
@@ -23,7 +25,7 @@ export const reviewGetOperation = marketOperation(
 				`review ${feedbackId} for business ${request.businessId}`,
 				'Reviews deleted by the buyer or by Market are not listed. Check the Review ID.',
 			);
-			return { ...review, businessId: request.businessId };
+			return reviewItem(review, request.businessId);
 		},
 	},
 );

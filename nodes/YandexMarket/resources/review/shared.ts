@@ -65,6 +65,11 @@ export function checkReplyText(node: INode, itemIndex: number, value: unknown): 
 	return text;
 }
 
+/** A review as the node outputs it: with the business it belongs to. */
+export function reviewItem(review: IDataObject, businessId: number): IDataObject {
+	return { ...review, businessId };
+}
+
 /** A comment of Market's as the node outputs it: its IDs at the top. */
 export function commentItem(
 	comment: IDataObject,
