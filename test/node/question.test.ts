@@ -34,6 +34,48 @@ const unanswered = () =>
 			!sim().state.answers.some((a) => a.questionId === q.id),
 	)!;
 
+describe("Question → Get of a question older than Market's default month", () => {
+	// Whether Market limits a read by questionIds to its default month is not in the spec.
+	const old = () =>
+		sim().state.questions.find(
+			(q) =>
+				q.businessId === 1001 && !q.deleted && Date.parse(q.createdAt) < CLOCK - 70 * 86_400_000,
+		)!;
+
+	it.each(['apply', 'bypass'] as const)(
+		'is found whether Market applies its window to IDs or not (%s)',
+		async (rule) => {
+			sim().questionIdsWindow = rule;
+			const target = old();
+			const got = await question('get', { questionId: String(target.id) });
+			expect(got.error).toBeUndefined();
+			expect(got.items[0].json).toMatchObject({ questionId: target.id, businessId: 1001 });
+			const reads = requestsOf(sim(), 'getGoodsQuestions');
+			// Without the window: one read. With it: the read by ID, then month by month back.
+			if (rule === 'bypass') expect(reads).toHaveLength(1);
+			else expect(reads.length).toBeGreaterThanOrEqual(3);
+		},
+	);
+
+	it('once Market is seen listing an old question by ID alone, a missing one costs one read', async () => {
+		sim().questionIdsWindow = 'bypass';
+		await question('get', { questionId: String(old().id) });
+		const before = requestsOf(sim(), 'getGoodsQuestions').length;
+		const missing = await question('get', { questionId: '999999999' });
+		expect(missing.error?.message).toMatch(/has no question 999999999/);
+		expect(requestsOf(sim(), 'getGoodsQuestions').length - before).toBe(1);
+	});
+
+	it('until then, a missing question is looked for a year back at most, then reported', async () => {
+		sim().questionIdsWindow = 'apply';
+		const missing = await question('get', { questionId: '999999999' });
+		expect(missing.error?.message).toMatch(/has no question 999999999/);
+		const reads = requestsOf(sim(), 'getGoodsQuestions');
+		expect(reads.length).toBeGreaterThan(12);
+		expect(reads.length).toBeLessThanOrEqual(15);
+	});
+});
+
 describe('Question → Get Many, Get, Get Answers', () => {
 	it('Return All: every question of the default month once, in two pages of 50, with questionId', async () => {
 		const result = await question('getAll', { returnAll: true, filters: { needAnswer: false } });

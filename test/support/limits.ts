@@ -1,13 +1,13 @@
-// Runs in every test file: Market's limits as the process knows them (spent windows) are
-// forgotten between tests, since each test starts its simulator afresh; and the backoffs of
-// retries are shortened so that fault tests take milliseconds. Both copies of the transport
-// are reset: the compiled one the engine loads from dist/ and the source one the trigger
-// tests import.
-import * as srcPacing from '../../nodes/YandexMarket/shared/pacing';
+// Runs in every test file: what the process remembers (spent windows, what Market was seen to
+// do, caches: shared/memory.ts) is forgotten between tests, since each test starts its
+// simulator afresh; and the backoffs of retries are shortened so that fault tests take
+// milliseconds. Both copies are reset: the compiled one the engine loads from dist/ and the
+// source one the trigger tests import.
+import * as srcMemory from '../../nodes/YandexMarket/shared/memory';
 import * as srcTransport from '../../nodes/YandexMarket/shared/transport';
 
 // Required, not imported: type checking needs no build; the tests run after one.
-const distPacing = require('../../dist/nodes/YandexMarket/shared/pacing') as typeof srcPacing;
+const distMemory = require('../../dist/nodes/YandexMarket/shared/memory') as typeof srcMemory;
 const distTransport =
 	require('../../dist/nodes/YandexMarket/shared/transport') as typeof srcTransport;
 
@@ -19,7 +19,7 @@ export const TEST_RETRY_TIMING = {
 };
 
 beforeEach(() => {
-	for (const pacing of [distPacing, srcPacing]) pacing.resetPacing();
+	for (const memory of [distMemory, srcMemory]) memory.forgetAll();
 	for (const transport of [distTransport, srcTransport]) {
 		Object.assign(transport.retryTiming, TEST_RETRY_TIMING);
 	}

@@ -190,6 +190,32 @@ describe('Fetch Details: each event starts the workflow with what it points to',
 		expect(bodies()).toEqual([{ answerIds: [a.id] }, { questionIds: [q.id] }]);
 	});
 
+	it.each(['apply', 'bypass'] as const)(
+		"an answer to a question older than Market's default month still comes with its question (window on IDs: %s)",
+		async (rule) => {
+			sim.questionIdsWindow = rule;
+			const now = Date.now();
+			const old = sim.state.questions.find(
+				(q) =>
+					q.businessId === BUSINESS &&
+					!q.deleted &&
+					Date.parse(q.createdAt) < now - 45 * 86_400_000 &&
+					Date.parse(q.createdAt) > now - 300 * 86_400_000,
+			)!;
+			expect(old).toBeDefined();
+			sim.addAnswer(old.id, { text: 'Да, подходит' });
+			const answer = await post(trigger(), lastNotification('QUESTION_ANSWER_CREATED'));
+			expect(answer.status).toBe(200);
+			expect(answer.items[0]).toMatchObject({
+				questionId: old.id,
+				question: { questionId: old.id },
+			});
+			const reads = calls().filter((c) => c.startsWith('getGoodsQuestions'));
+			if (rule === 'bypass') expect(reads).toEqual(['getGoodsQuestions 200']);
+			else expect(reads.length).toBeGreaterThan(1);
+		},
+	);
+
 	it("a buyer's comment on an answer: found among its answer's comments, with answer and question", async () => {
 		const q = question();
 		const a = sim.addAnswer(q.id, { text: 'Есть', authorType: 'BUSINESS' });

@@ -49,6 +49,11 @@ export const memory = {
 	deliveries: entry<string, true | Error>(10_000),
 	/** The credential's connection settings per execution and node: read once, not per item. */
 	connections: entry<string, Promise<Connection>>(100),
+	/**
+	 * Whether Market applies its default date window to a read by ID, per method, as seen
+	 * (`findById` in pager.ts): learnt once per process instead of paid for on every miss.
+	 */
+	idsWindow: entry<string, 'apply' | 'bypass'>(100),
 	/** Webhook trigger: what each API key reaches (its only business), re-learnt hourly. */
 	learntBusinesses: entry<string, { expires: number; reach: Promise<KeyReach> }>(100),
 	/** Webhook trigger: notifications seen per workflow and node, against Market's duplicates. */

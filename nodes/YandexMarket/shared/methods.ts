@@ -20,6 +20,11 @@ export interface MarketMethodSpec {
 	/** Lists that read entries by their IDs: the request field that takes them (not to be combined with filters). */
 	byIds?: string;
 	/**
+	 * Reads by ID that Market may also limit to its default date window (the spec does not say):
+	 * the window's length, and the entry's date. See `findById` in pager.ts.
+	 */
+	idsWindow?: { months: number; dateOf: (entry: IDataObject) => unknown };
+	/**
 	 * Set for methods that create or send something a buyer sees: a repeat after an unknown
 	 * outcome (5xx, timeout, dropped connection) could create it twice, so it is reported, not
 	 * repeated. `what` is what may exist now; `check` is how the seller finds out.
@@ -138,6 +143,7 @@ export const MARKET_METHODS = {
 		hourlyLimit: { none: 1000, medium: 5000 },
 		pages: { pageSize: 50, entries: resultList('questions') },
 		byIds: 'questionIds',
+		idsWindow: { months: 1, dateOf: (question) => question.createdAt },
 		notFound: 'this business or question',
 	},
 	getGoodsQuestionAnswers: {

@@ -4,7 +4,9 @@
  * no more than is still wanted, and may end the walk early.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { methodSpec } from './methods';
+import { memory } from './memory';
+import { methodSpec, oneByIdBody, type MarketMethod } from './methods';
+import { addMonths, dateWindows } from './windows';
 import {
 	marketRequest,
 	type MarketContext,
@@ -56,4 +58,58 @@ export async function fetchPages(
 		if (!goOn || entries.length >= wanted)
 			return { entries: entries.slice(0, wanted), last, complete: false };
 	}
+}
+
+/** How far back `findById` looks, a month at a time, when Market limits reads by ID to a window. */
+export const LOOKBACK_MONTHS = 12;
+
+/**
+ * One entry by its ID, through the method's `byIds` field. Where Market may limit such a read
+ * to its default date window (`idsWindow`; the spec is silent), an entry it does not list is
+ * looked for window by window back, up to LOOKBACK_MONTHS. Which holds is learnt: an entry
+ * older than the window listed by ID alone shows that Market does not limit it, and a miss
+ * then costs one request; one found only in an older window shows that it does.
+ */
+export async function findById(
+	this: MarketContext,
+	request: MarketRequest & { operationId: MarketMethod },
+	id: unknown,
+): Promise<IDataObject | undefined> {
+	const { operationId } = request;
+	const spec = methodSpec(operationId);
+	// Market's clock (its Date header) decides what its window holds; the local one stands in.
+	let now = new Date();
+	const read = async (body: IDataObject) => {
+		const answer = await marketRequest.call(this, {
+			...request,
+			url: undefined,
+			method: undefined,
+			qs: {},
+			body,
+		});
+		const date = Date.parse(String(answer.headers.date));
+		if (Number.isFinite(date)) now = new Date(date);
+		return spec.pages!.entries(answer.body)[0];
+	};
+	const byId = oneByIdBody(operationId, id);
+	const found = await read(byId);
+	const window = spec.idsWindow;
+	if (!window) return found;
+	if (found) {
+		const date = Date.parse(String(window.dateOf(found)));
+		// 2 days of slack for time zones and Market's count of a month.
+		const edge = addMonths(now, -window.months).getTime() - 2 * 86_400_000;
+		if (date < edge) memory.idsWindow.set(operationId, 'bypass');
+		return found;
+	}
+	if (memory.idsWindow.get(operationId) === 'bypass') return undefined;
+	const windows = dateWindows(addMonths(now, -LOOKBACK_MONTHS), now, window.months, 'day');
+	for (const [dateFrom, dateTo] of windows.reverse()) {
+		const older = await read({ ...byId, dateFrom, dateTo });
+		if (older) {
+			memory.idsWindow.set(operationId, 'apply');
+			return older;
+		}
+	}
+	return undefined;
 }

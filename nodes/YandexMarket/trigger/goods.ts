@@ -17,8 +17,8 @@
  * The author is read first; an author the workflow does not want ends it there.
  */
 import { NodeOperationError, type IDataObject, type IWebhookFunctions } from 'n8n-workflow';
-import { methodSpec, oneByIdBody, type MarketMethod } from '../shared/methods';
-import { marketRequest } from '../shared/transport';
+import type { MarketMethod } from '../shared/methods';
+import { findById } from '../shared/pager';
 import { commentItem, reviewItem } from '../resources/review/shared';
 import { answerItem, questionItem } from '../resources/question/shared';
 import type { EventType } from './notifications';
@@ -76,15 +76,17 @@ async function readOne(
 	id: unknown,
 	what: string,
 ): Promise<IDataObject> {
-	const { body: answer } = await marketRequest.call(this, {
-		operationId,
-		body: oneByIdBody(operationId, id),
-		businessId: reading.businessId,
-		deadline: reading.deadline,
-		// No waiting for an hourly reset here: Market would give up on the answer first.
-		maxRateLimitWaitMs: 0,
-	});
-	const [entry] = methodSpec(operationId).pages!.entries(answer);
+	const entry = await findById.call(
+		this,
+		{
+			operationId,
+			businessId: reading.businessId,
+			deadline: reading.deadline,
+			// No waiting for an hourly reset here: Market would give up on the answer first.
+			maxRateLimitWaitMs: 0,
+		},
+		id,
+	);
 	if (entry) return entry;
 	throw notListed(this, `${what} ${String(id)} of business ${reading.businessId}`);
 }

@@ -1,5 +1,6 @@
 /** Question → Get: Market's getGoodsQuestions with one `questionIds`. */
 import { oneByIdBody } from '../../shared/methods';
+import { findById } from '../../shared/pager';
 import { marketOperation, onlyEntry, readId } from '../../shared/run';
 import { questionItem } from './shared';
 
@@ -12,11 +13,12 @@ export const questionGetOperation = marketOperation(
 	},
 	{
 		operationId: 'getGoodsQuestions',
-		prepare(request) {
-			request.body = oneByIdBody(
-				'getGoodsQuestions',
-				readId.call(this, 'questionId', 'Question ID'),
-			);
+		async prepare(request) {
+			const questionId = readId.call(this, 'questionId', 'Question ID');
+			request.body = oneByIdBody('getGoodsQuestions', questionId);
+			// Market may list a question by ID only within its default month: findById looks back.
+			const question = await findById.call(this, request, questionId);
+			request.answered = { entries: question ? [question] : [] };
 		},
 		output(body, request) {
 			const [questionId] = (request.body as { questionIds: number[] }).questionIds;
