@@ -1,0 +1,324 @@
+/**
+ * One poll of the Polling Trigger for new reviews or new questions, from the cursor to the
+ * items (goodsCursor.ts has the rules):
+ *   reviews: every page of the window (getGoodsFeedbacks), and once, when a new review tells
+ *   which date Market's filter means, the window after the last poll (one more request);
+ *   questions: the first page of the window (getGoodsQuestions), and every page when its count
+ *   shows one the cursor does not know, or once an hour.
+ * Items are Review → Get's and Question → Get's output, with the ID, text, rating and author at
+ * the top. Every request goes through the shared transport (pacing, waits on 420, retries).
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { remember, inSequence } from '../shared/pacing';
+import { fetchPages } from '../shared/pager';
+import type { MarketResponse } from '../shared/transport';
+import { dateTimeWindows } from '../shared/windows';
+import { questionItem } from '../resources/question/shared';
+import {
+	advanceQuestions,
+	advanceReviews,
+	marketTime,
+	newQuestions,
+	newReviews,
+	observeDates,
+	probeCandidate,
+	questionAuditDue,
+	questionDay,
+	readQuestionCursor,
+	readReviewCursor,
+	reviewWindowStart,
+	startQuestions,
+	startReviews,
+	unknownBeyond,
+	type Listed,
+	type QuestionCursor,
+	type ReviewCursor,
+} from './goodsCursor';
+
+/** What a review and question poll needs to know. */
+export interface GoodsOptions {
+	businessId: number;
+	deadline: number;
+	/** How long a spent hourly quota is waited out inside a poll. */
+	rateLimitWaitMs: number;
+	/** Identifies this trigger in this n8n process. */
+	key: string;
+}
+
+/** The most Market lists reviews for at once (GetGoodsFeedbackRequest). */
+const REVIEW_WINDOW_MONTHS = 6;
+
+/**
+ * Where each trigger's first activation left its cursors in this n8n process (see poll.ts:
+ * with durable poll cursors n8n does not keep the activation's own poll).
+ */
+const firstActivations = new Map<string, unknown>();
+
+interface Entry extends Listed {
+	dto: IDataObject;
+}
+
+interface Listing {
+	entries: Entry[];
+	/** Market's times of the first and the last answer. */
+	first: number;
+	last: number;
+	/** Every page was read. */
+	complete: boolean;
+	/** Market's count of the first page (questions). */
+	total?: number;
+}
+
+function answeredAt(response: MarketResponse): number | undefined {
+	const date = marketTime(response.headers.date);
+	return Number.isFinite(date) ? date : undefined;
+}
+
+/**
+ * Lists every page of each body, once per ID; `stop` may end the walk after the first page.
+ * Without Market's Date, the local clock stands in.
+ */
+async function list(
+	this: IPollFunctions,
+	options: GoodsOptions,
+	operationId: 'getGoodsFeedbacks' | 'getGoodsQuestions',
+	bodies: IDataObject[],
+	idOf: (dto: IDataObject) => unknown,
+	stop?: (first: Entry[], total: number | undefined) => boolean,
+): Promise<Listing> {
+	const entries: Entry[] = [];
+	const ids = new Set<number>();
+	let first: number | undefined;
+	let last = 0;
+	let total: number | undefined;
+	let complete = true;
+	let pages = 0;
+	for (const body of bodies) {
+		const walk = await fetchPages.call(
+			this,
+			{
+				operationId,
+				body,
+				businessId: options.businessId,
+				deadline: options.deadline,
+				maxRateLimitWaitMs: options.rateLimitWaitMs,
+			},
+			{
+				onPage: (page, response) => {
+					const at = answeredAt(response) ?? Date.now();
+					first ??= at;
+					last = Math.max(last, at);
+					const mapped = page.map((dto) => ({
+						id: Number(idOf(dto)),
+						createdAt: marketTime(dto.createdAt),
+						dto,
+					}));
+					for (const entry of mapped)
+						if (Number.isFinite(entry.id) && !ids.has(entry.id) && ids.add(entry.id))
+							entries.push(entry);
+					if (pages++ === 0) {
+						const count = (response.body.result as IDataObject | undefined)?.totalCount;
+						total = typeof count === 'number' ? count : undefined;
+						if (stop?.(mapped, total)) return false;
+					}
+					return true;
+				},
+			},
+		);
+		complete &&= walk.complete;
+	}
+	return { entries, first: first ?? Date.now(), last: last || Date.now(), complete, total };
+}
+
+/** The text of a review: its advantages, disadvantages and comment, as the buyer wrote them. */
+function reviewText(review: IDataObject): string {
+	const description = (review.description as IDataObject | undefined) ?? {};
+	return ['advantages', 'disadvantages', 'comment']
+		.map((k) => description[k])
+		.filter((t): t is string => typeof t === 'string' && t.trim() !== '')
+		.join('\n');
+}
+
+/** A new review's item: Review → Get's output, with its ID, rating, text and author on top. */
+export function reviewItem(review: IDataObject, businessId: number): INodeExecutionData {
+	const statistics = (review.statistics as IDataObject | undefined) ?? {};
+	return {
+		json: {
+			notificationType: 'GOODS_FEEDBACK_CREATED',
+			...review,
+			businessId,
+			feedbackId: review.feedbackId,
+			rating: statistics.rating,
+			text: reviewText(review),
+			author: review.author ?? null,
+		},
+	};
+}
+
+/** A new question's item: Question → Get's output, with its ID, text and author on top. */
+export function questionPollItem(question: IDataObject, businessId: number): INodeExecutionData {
+	return { json: { notificationType: 'QUESTION_CREATED', ...questionItem(question, businessId) } };
+}
+
+const reviewId = (dto: IDataObject) => dto.feedbackId;
+const questionId = (dto: IDataObject) =>
+	(dto.questionIdentifiers as IDataObject | undefined)?.id;
+
+/** Bodies listing reviews after `start` (exclusive) up to now, in windows Market takes. */
+function reviewBodies(start: number, latest: number): IDataObject[] {
+	const windows = dateTimeWindows(
+		new Date(start),
+		new Date(Math.max(latest, Date.now())),
+		REVIEW_WINDOW_MONTHS,
+	);
+	// The last window stays open: reviews up to Market's now.
+	return windows.map(([dateTimeFrom, dateTimeTo], i) =>
+		i < windows.length - 1 ? { dateTimeFrom, dateTimeTo } : { dateTimeFrom },
+	);
+}
+
+/** Market's time now, from the Date of one small answer (a first activation only). */
+async function marketNow(this: IPollFunctions, options: GoodsOptions): Promise<number> {
+	let at: number | undefined;
+	await fetchPages.call(
+		this,
+		{
+			operationId: 'getGoodsFeedbacks',
+			body: {},
+			businessId: options.businessId,
+			deadline: options.deadline,
+			maxRateLimitWaitMs: options.rateLimitWaitMs,
+		},
+		{
+			wanted: 1,
+			onPage: (_page, response) => {
+				at = answeredAt(response);
+				return false;
+			},
+		},
+	);
+	return at ?? Date.now();
+}
+
+function stored<T>(
+	context: IPollFunctions,
+	field: string,
+	key: string,
+	read: (value: unknown) => T | undefined,
+): T | undefined {
+	const staticData = context.getWorkflowStaticData('node');
+	return read(staticData[field]) ?? read(firstActivations.get(`${key}|${field}`));
+}
+
+function keep(this: IPollFunctions, field: string, key: string, value: object, first: boolean) {
+	// A new object each time: n8n saves static data only when it sees a new value.
+	this.getWorkflowStaticData('node')[field] = value as IDataObject;
+	if (first) remember(firstActivations, `${key}|${field}`, value, 1000);
+}
+
+/** New reviews since the last poll; the first activation lists the window and emits nothing. */
+export async function pollReviews(
+	this: IPollFunctions,
+	options: GoodsOptions,
+): Promise<INodeExecutionData[]> {
+	return await inSequence(`${options.key}|reviews`, async () => {
+		const read = (value: unknown) => readReviewCursor(value, options.businessId);
+		const before = stored(this, 'reviews', options.key, read);
+		let cursor: ReviewCursor = before ?? startReviews(options.businessId, 0);
+		if (!before) cursor = startReviews(options.businessId, await marketNow.call(this, options));
+		const start = reviewWindowStart(cursor);
+		const listing = await list.call(
+			this,
+			options,
+			'getGoodsFeedbacks',
+			reviewBodies(start, cursor.from),
+			reviewId,
+		);
+		let dates = observeDates(cursor.dates, listing.entries, start);
+		const fresh = before ? newReviews(cursor, listing.entries) : [];
+		const candidate = probeCandidate({ ...cursor, dates }, fresh);
+		if (candidate) {
+			// Published after the last poll, written before it: only a filter on publication lists it.
+			const probe = await list.call(
+				this,
+				options,
+				'getGoodsFeedbacks',
+				reviewBodies(cursor.from, cursor.from),
+				reviewId,
+			);
+			dates = probe.entries.some((r) => r.id === candidate.id) ? 'published' : 'created';
+		}
+		const next = advanceReviews(cursor, listing.entries, listing.first, listing.last, dates);
+		keep.call(this, 'reviews', options.key, next, !before);
+		return fresh
+			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
+			.map((r) => reviewItem(r.dto, options.businessId));
+	});
+}
+
+/** New questions since the last poll; the first activation lists the month and emits nothing. */
+export async function pollQuestions(
+	this: IPollFunctions,
+	options: GoodsOptions,
+): Promise<INodeExecutionData[]> {
+	return await inSequence(`${options.key}|questions`, async () => {
+		const read = (value: unknown) => readQuestionCursor(value, options.businessId);
+		const before = stored(this, 'questions', options.key, read);
+		// Newest first, as the spec states: new questions are then on the first page.
+		const sort = 'CREATED_AT_DESC';
+		if (!before) {
+			const listing = await list.call(this, options, 'getGoodsQuestions', [{ sort }], questionId);
+			const cursor = startQuestions(options.businessId, listing.entries, listing.first);
+			keep.call(this, 'questions', options.key, cursor, true);
+			return [];
+		}
+		const audit = questionAuditDue(before);
+		const day = audit ? questionDay(before.at) : before.day;
+		const listing = await list.call(
+			this,
+			options,
+			'getGoodsQuestions',
+			[{ dateFrom: day, sort }],
+			questionId,
+			audit ? undefined : (page, total) => !unknownBeyond(before, page, total),
+		);
+		const fresh = newQuestions(before, listing.entries);
+		const next: QuestionCursor = advanceQuestions(
+			before,
+			listing.entries,
+			listing.first,
+			listing.complete ? { day } : undefined,
+		);
+		keep.call(this, 'questions', options.key, next, false);
+		return fresh
+			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
+			.map((q) => questionPollItem(q.dto, options.businessId));
+	});
+}
+
+/** A manual test run: the latest review or question Market lists now. Touches no cursor. */
+export async function sampleGoods(
+	this: IPollFunctions,
+	options: GoodsOptions,
+	kind: 'review' | 'question',
+): Promise<INodeExecutionData | undefined> {
+	const listing =
+		kind === 'review'
+			? await list.call(this, options, 'getGoodsFeedbacks', [{}], reviewId, () => true)
+			: await list.call(
+					this,
+					options,
+					'getGoodsQuestions',
+					[{ sort: 'CREATED_AT_DESC' }],
+					questionId,
+					() => true,
+				);
+	// Market's order of reviews is not stated: the latest written on the first page.
+	const latest = listing.entries
+		.filter((e) => Number.isFinite(e.createdAt))
+		.sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)[0];
+	if (!latest) return undefined;
+	return kind === 'review'
+		? reviewItem(latest.dto, options.businessId)
+		: questionPollItem(latest.dto, options.businessId);
+}
