@@ -66,6 +66,26 @@ export const QUESTION_IDS_WINDOWS: readonly QuestionIdsWindow[] = ['bypass', 'ap
 export type AnswerCommentCap = 'refuse' | 'first' | 'latest';
 export const ANSWER_COMMENT_CAPS: readonly AnswerCommentCap[] = ['refuse', 'first', 'latest'];
 
+/**
+ * Whether getGoodsQuestions orders by its `sort` (`honored`), or lists in `questionOrder`
+ * whatever `sort` says (`ignored`: a client that relies on `sort` is caught).
+ */
+export type QuestionSort = 'honored' | 'ignored';
+export const QUESTION_SORTS: readonly QuestionSort[] = ['honored', 'ignored'];
+
+/**
+ * How long a buyer's review or question is in moderation, between when it is written
+ * (`createdAt`) and when Market lists it, when the admin call does not say: `none`, `minutes`
+ * (10 minutes) or `days` (3 days). Market states no bound.
+ */
+export type ModerationDelay = 'none' | 'minutes' | 'days';
+export const MODERATION_DELAYS: readonly ModerationDelay[] = ['none', 'minutes', 'days'];
+export const MODERATION_DELAY_MS: Record<ModerationDelay, number> = {
+	none: 0,
+	minutes: 10 * 60_000,
+	days: 3 * 86_400_000,
+};
+
 export interface GoodsSettings {
 	feedbackOrder: FeedbackOrder;
 	feedbackCommentOrder: FeedbackOrder;
@@ -75,6 +95,8 @@ export interface GoodsSettings {
 	questionNeedAnswer: NeedAnswerRule;
 	questionIdsWindow: QuestionIdsWindow;
 	answerCommentCap: AnswerCommentCap;
+	questionSort: QuestionSort;
+	moderationDelay: ModerationDelay;
 }
 
 // ---------------------------------------------------------------------------
@@ -139,7 +161,7 @@ export interface AddFeedbackInput {
 	publishedAt?: string;
 	/** When the buyer wrote it; default `publishedAt` minus `moderationMs`. */
 	createdAt?: string;
-	/** Time in moderation, between createdAt and publishedAt. Default 0. */
+	/** Time in moderation, between createdAt and publishedAt. Default: `moderationDelay`'s. */
 	moderationMs?: number;
 	feedbackId?: number;
 }
@@ -166,6 +188,7 @@ export interface AddQuestionInput {
 	/** Default: a buyer's question. */
 	text?: string;
 	authorName?: string;
+	/** When the buyer asked it; it is listed from now on. Default: now less `moderationDelay`'s. */
 	createdAt?: string;
 	questionId?: number;
 }

@@ -161,8 +161,7 @@ export function questionPollItem(question: IDataObject, businessId: number): INo
 }
 
 const reviewId = (dto: IDataObject) => dto.feedbackId;
-const questionId = (dto: IDataObject) =>
-	(dto.questionIdentifiers as IDataObject | undefined)?.id;
+const questionId = (dto: IDataObject) => (dto.questionIdentifiers as IDataObject | undefined)?.id;
 
 /** Bodies listing reviews after `start` (exclusive) up to now, in windows Market takes. */
 function reviewBodies(start: number, latest: number): IDataObject[] {
