@@ -256,15 +256,19 @@ describe('Polling Trigger: new reviews and questions', () => {
 		await expect(poll.poll()).rejects.toThrow(/500|Market/);
 	});
 
-	test('a manual test run shows the latest review and question and leaves the cursors alone', async () => {
-		const poll = await harness();
-		review('latest review', 0, 2);
-		question('latest question');
-		tick();
-		const items = await poll.poll('manual');
-		expect(texts(items)).toEqual(['latest review', 'latest question']);
-		expect(staticOf(poll).reviews).toBeUndefined();
-		expect(staticOf(poll).questions).toBeUndefined();
-		expect(await poll.poll()).toEqual([]);
-	});
+	test.each(['publishedDesc', 'publishedAsc', 'shuffled'] as const)(
+		'reviews listed %s: a manual test run shows the latest review and question and leaves the cursors alone',
+		async (order) => {
+			sim.feedbackOrder = order;
+			const poll = await harness();
+			review('latest review', 0, 2);
+			question('latest question');
+			tick();
+			const items = await poll.poll('manual');
+			expect(texts(items)).toEqual(['latest review', 'latest question']);
+			expect(staticOf(poll).reviews).toBeUndefined();
+			expect(staticOf(poll).questions).toBeUndefined();
+			expect(await poll.poll()).toEqual([]);
+		},
+	);
 });

@@ -45,6 +45,8 @@ export interface GoodsOptions {
 	key: string;
 }
 
+/** A manual test run looks for the latest review among those of this last stretch. */
+const SAMPLE_REVIEW_MS = 7 * 86_400_000;
 /** The most Market lists reviews for at once (GetGoodsFeedbackRequest). */
 const REVIEW_WINDOW_MONTHS = 6;
 
@@ -301,9 +303,14 @@ export async function sampleGoods(
 	options: GoodsOptions,
 	kind: 'review' | 'question',
 ): Promise<INodeExecutionData | undefined> {
-	const listing =
+	// Market's order of reviews is not stated: every page of the last week, else the first page.
+	const week = async () => {
+		const at = await marketNow.call(this, options);
+		return { dateTimeFrom: new Date(at - SAMPLE_REVIEW_MS).toISOString() };
+	};
+	let listing =
 		kind === 'review'
-			? await list.call(this, options, 'getGoodsFeedbacks', [{}], reviewId, () => true)
+			? await list.call(this, options, 'getGoodsFeedbacks', [await week()], reviewId)
 			: await list.call(
 					this,
 					options,
@@ -312,7 +319,8 @@ export async function sampleGoods(
 					questionId,
 					() => true,
 				);
-	// Market's order of reviews is not stated: the latest written on the first page.
+	if (kind === 'review' && listing.entries.length === 0)
+		listing = await list.call(this, options, 'getGoodsFeedbacks', [{}], reviewId, () => true);
 	const latest = listing.entries
 		.filter((e) => Number.isFinite(e.createdAt))
 		.sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)[0];
