@@ -205,6 +205,38 @@ describe('Polling Trigger: new reviews and questions', () => {
 		expect(await poll.poll()).toEqual([]);
 	});
 
+	test('n8n down for ten days: what was published meanwhile comes once (questions in windows of a month at most), then quiet polls are one request per kind again', async () => {
+		let poll = await harness();
+		await poll.poll();
+		tick();
+		review('tells the filter');
+		tick();
+		await poll.poll();
+		poll = await poll.restart(true);
+		// n8n's clock moves on with Market's (the trigger measures the time it was away by it).
+		const realNow = Date.now.bind(Date);
+		const away = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 10 * DAY + 60_000);
+		tick(10 * DAY);
+		review('written 15 days ago, published while n8n was down', 15 * DAY);
+		question('asked 20 days ago, published while n8n was down', 20 * DAY);
+		tick();
+		sim.requests.length = 0;
+		expect(texts(await poll.poll()).sort()).toEqual([
+			'asked 20 days ago, published while n8n was down',
+			'written 15 days ago, published while n8n was down',
+		]);
+		expect(sim.requests.every((r) => r.status === 200)).toBe(true);
+		for (let k = 0; k < 2; k++) {
+			tick();
+			await poll.poll();
+		}
+		tick();
+		sim.requests.length = 0;
+		expect(await poll.poll()).toEqual([]);
+		expect(calls()).toEqual(['getGoodsFeedbacks', 'getGoodsQuestions']);
+		away.mockRestore();
+	});
+
 	test('a poll that runs twice, or two that overlap, emit each once', async () => {
 		const poll = await harness();
 		await poll.poll();

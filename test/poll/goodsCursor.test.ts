@@ -7,6 +7,7 @@ import {
 	advanceQuestions,
 	advanceReviews,
 	KEEP_MARGIN_MS,
+	marketNowFrom,
 	MAX_SEEN,
 	moscowDay,
 	newQuestions,
@@ -116,6 +117,10 @@ describe('question cursor', () => {
 		const due = advanceQuestions(full, [], T + QUESTION_AUDIT_MS - SETTLE_MS, undefined);
 		expect(questionAuditDue(due)).toBe(true);
 		expect(due.day).toBe('2026-11-05');
+		// n8n was away: the next poll reads every page, whenever the last one was.
+		expect(questionAuditDue(almost, T + QUESTION_AUDIT_MS)).toBe(true);
+		expect(marketNowFrom(T, 1000, 1000 + HOUR)).toBe(T + HOUR);
+		expect(marketNowFrom(T, undefined, 5000)).toBe(T);
 	});
 
 	test('the first page is enough only when Market’s count is that page and the questions known beyond it', () => {

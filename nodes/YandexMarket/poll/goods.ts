@@ -12,11 +12,12 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { remember, inSequence } from '../shared/pacing';
 import { fetchPages } from '../shared/pager';
 import type { MarketResponse } from '../shared/transport';
-import { dateTimeWindows } from '../shared/windows';
+import { dateTimeWindows, dayWindows } from '../shared/windows';
 import { questionItem } from '../resources/question/shared';
 import {
 	advanceQuestions,
 	advanceReviews,
+	marketNowFrom,
 	marketTime,
 	newQuestions,
 	newReviews,
@@ -165,16 +166,25 @@ export function questionPollItem(question: IDataObject, businessId: number): INo
 const reviewId = (dto: IDataObject) => dto.feedbackId;
 const questionId = (dto: IDataObject) => (dto.questionIdentifiers as IDataObject | undefined)?.id;
 
-/** Bodies listing reviews after `start` (exclusive) up to now, in windows Market takes. */
-function reviewBodies(start: number, latest: number): IDataObject[] {
-	const windows = dateTimeWindows(
-		new Date(start),
-		new Date(Math.max(latest, Date.now())),
-		REVIEW_WINDOW_MONTHS,
-	);
+/** Bodies listing reviews after `start` (exclusive) up to `now`, in windows Market takes. */
+function reviewBodies(start: number, now: number): IDataObject[] {
+	const windows = dateTimeWindows(new Date(start), new Date(now), REVIEW_WINDOW_MONTHS);
 	// The last window stays open: reviews up to Market's now.
 	return windows.map(([dateTimeFrom, dateTimeTo], i) =>
 		i < windows.length - 1 ? { dateTimeFrom, dateTimeTo } : { dateTimeFrom },
+	);
+}
+
+/**
+ * Bodies of the hourly full read: the questions asked from SAFETY_MS before the last poll up to
+ * today, in windows of a month at most (after n8n was down, more than one).
+ */
+function auditBodies(lastPoll: number, now: number, sort: string): IDataObject[] {
+	const first = new Date(`${questionDay(lastPoll)}T00:00:00Z`);
+	const windows = dayWindows(first, new Date(now), 1);
+	// The last window stays open: questions up to Market's today.
+	return windows.map(([dateFrom, dateTo], i) =>
+		i < windows.length - 1 ? { dateFrom, dateTo, sort } : { dateFrom, sort },
 	);
 }
 
@@ -225,14 +235,15 @@ export async function pollReviews(
 	return await inSequence(`${options.key}|reviews`, async () => {
 		const read = (value: unknown) => readReviewCursor(value, options.businessId);
 		const before = stored(this, 'reviews', options.key, read);
-		let cursor: ReviewCursor = before ?? startReviews(options.businessId, 0);
-		if (!before) cursor = startReviews(options.businessId, await marketNow.call(this, options));
+		const cursor: ReviewCursor =
+			before ?? startReviews(options.businessId, await marketNow.call(this, options));
 		const start = reviewWindowStart(cursor);
+		const now = marketNowFrom(cursor.from, cursor.local, Date.now());
 		const listing = await list.call(
 			this,
 			options,
 			'getGoodsFeedbacks',
-			reviewBodies(start, cursor.from),
+			reviewBodies(start, now),
 			reviewId,
 		);
 		let dates = observeDates(cursor.dates, listing.entries, start);
@@ -244,13 +255,13 @@ export async function pollReviews(
 				this,
 				options,
 				'getGoodsFeedbacks',
-				reviewBodies(cursor.from, cursor.from),
+				reviewBodies(cursor.from, now),
 				reviewId,
 			);
 			dates = probe.entries.some((r) => r.id === candidate.id) ? 'published' : 'created';
 		}
 		const next = advanceReviews(cursor, listing.entries, listing.first, listing.last, dates);
-		keep.call(this, 'reviews', options.key, next, !before);
+		keep.call(this, 'reviews', options.key, { ...next, local: Date.now() }, !before);
 		return fresh
 			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
 			.map((r) => reviewItem(r.dto, options.businessId));
@@ -270,27 +281,29 @@ export async function pollQuestions(
 		if (!before) {
 			const listing = await list.call(this, options, 'getGoodsQuestions', [{ sort }], questionId);
 			const cursor = startQuestions(options.businessId, listing.entries, listing.first);
-			keep.call(this, 'questions', options.key, cursor, true);
+			keep.call(this, 'questions', options.key, { ...cursor, local: Date.now() }, true);
 			return [];
 		}
-		const audit = questionAuditDue(before);
-		const day = audit ? questionDay(before.at) : before.day;
+		const now = marketNowFrom(before.at, before.local, Date.now());
+		const audit = questionAuditDue(before, now);
 		const listing = await list.call(
 			this,
 			options,
 			'getGoodsQuestions',
-			[{ dateFrom: day, sort }],
+			audit ? auditBodies(before.at, now, sort) : [{ dateFrom: before.day, sort }],
 			questionId,
 			audit ? undefined : (page, total) => !unknownBeyond(before, page, total),
 		);
 		const fresh = newQuestions(before, listing.entries);
+		// After a full read the window starts SAFETY_MS before now: one request from then on.
+		const day = audit ? questionDay(listing.first) : before.day;
 		const next: QuestionCursor = advanceQuestions(
 			before,
 			listing.entries,
 			listing.first,
 			listing.complete ? { day } : undefined,
 		);
-		keep.call(this, 'questions', options.key, next, false);
+		keep.call(this, 'questions', options.key, { ...next, local: Date.now() }, false);
 		return fresh
 			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
 			.map((q) => questionPollItem(q.dto, options.businessId));

@@ -49,6 +49,8 @@ export interface ReviewCursor {
 	dates: ReviewDates;
 	/** feedbackId → Market's time of the last answer of the listing that first showed it. */
 	seen: Record<string, number>;
+	/** n8n's clock at the last complete poll: how long ago that was, whatever the clocks say. */
+	local?: number;
 }
 
 export interface QuestionCursor {
@@ -62,6 +64,16 @@ export interface QuestionCursor {
 	at: number;
 	/** questionId → Market's time a listing first showed it: every question of the window. */
 	seen: Record<string, number>;
+	/** n8n's clock at the last complete poll. */
+	local?: number;
+}
+
+/**
+ * Market's time now, estimated from its time at the last poll and the time n8n's clock says
+ * has passed since (the two clocks may differ; their rates do not).
+ */
+export function marketNowFrom(marketAt: number, localAt: number | undefined, localNow: number) {
+	return marketAt + Math.max(0, localNow - (localAt ?? localNow));
 }
 
 export interface Listed {
@@ -178,9 +190,12 @@ export function questionDay(at: number): string {
 	return moscowDay(at - SAFETY_MS);
 }
 
-/** Whether this poll reads every page (and moves the window's first day). */
-export function questionAuditDue(cursor: QuestionCursor): boolean {
-	return cursor.at + SETTLE_MS - cursor.fullAt >= QUESTION_AUDIT_MS;
+/**
+ * Whether this poll, at Market's time `now` (estimated), reads every page (and moves the
+ * window's first day): once an hour, and after n8n was away.
+ */
+export function questionAuditDue(cursor: QuestionCursor, now = cursor.at): boolean {
+	return Math.max(now, cursor.at) + SETTLE_MS - cursor.fullAt >= QUESTION_AUDIT_MS;
 }
 
 /**
