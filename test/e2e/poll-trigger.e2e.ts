@@ -6,6 +6,12 @@
  * just before a restart and while n8n is down. Each buyer message must start the workflow
  * exactly once; the store's own messages (the replies among them) never. It runs with chats
  * listed by latest activity and by creation (YM_SIM_CHAT_ORDER picks one order instead).
+ *
+ * A second workflow watches new reviews and questions (Trigger On): buyers' reviews and
+ * questions, many published days after they were written, before the activation, while n8n
+ * runs, just before a restart and while it is down; each must start the workflow exactly once.
+ * It runs under the simulator's default review semantics, or those YM_SIM_FEEDBACK_ORDER and
+ * YM_SIM_FEEDBACK_DATE set.
  */
 import {
 	CHAT_ORDERS,
@@ -201,6 +207,152 @@ function suite(order: ChatOrder, env: Record<string, string>) {
 		10 * 60_000,
 	);
 }
+
+const GOODS_WORKFLOW = loadWorkflow('poll-reviews-questions') as ReturnType<typeof loadWorkflow> & {
+	nodes: Array<{ name: string }>;
+};
+const GOODS_TRIGGER = GOODS_WORKFLOW.nodes[0].name;
+const OFFER = 'KETTLE-01';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function goodsSuite(env: Record<string, string>) {
+	const goodsExecutions = async () => await listExecutions(rest, GOODS_WORKFLOW.id);
+	/** Every review and question emitted so far, once all executions have finished. */
+	async function goodsEmitted(): Promise<Array<Record<string, any>>> {
+		const all = await waitFor(
+			'executions to finish',
+			async () => {
+				const list = await goodsExecutions();
+				return list.every((e) => !['running', 'new', 'waiting'].includes(e.status))
+					? list
+					: undefined;
+			},
+			30_000,
+		);
+		const items: Array<Record<string, any>> = [];
+		for (const execution of [...all].reverse())
+			items.push(...(await executionItems(rest, runtime, execution.id, GOODS_TRIGGER)));
+		return items;
+	}
+	const asked = () => sim.requests.filter((r) => r.operationId === 'getGoodsQuestions').length;
+	async function nextGoodsPoll(): Promise<void> {
+		const seen = asked();
+		await waitFor('a poll', () => (asked() > seen ? true : undefined), POLL_WAIT_MS);
+		await sleep(4000);
+	}
+	const review = (text: string, moderationMs: number) =>
+		sim.addFeedback({
+			businessId: BUSINESS,
+			offerId: OFFER,
+			rating: 4,
+			comment: text,
+			moderationMs,
+		});
+	const question = (text: string, askedAgoMs = 0) =>
+		sim.addQuestion({
+			businessId: BUSINESS,
+			offerId: OFFER,
+			text,
+			createdAt: new Date(Date.now() - askedAgoMs).toISOString(),
+		});
+	const key = (i: Record<string, any>) =>
+		i.notificationType === 'GOODS_FEEDBACK_CREATED' ? `review ${i.text}` : `question ${i.text}`;
+
+	beforeAll(async () => {
+		runtime = ensureN8n();
+		const pack = packPackage();
+		sim = await startSimulator();
+		n8n = await publishedWorkflow(
+			runtime,
+			pack,
+			GOODS_WORKFLOW,
+			{ apiKey: SIM_KEYS.communication, baseUrl: sim.url },
+			env,
+		);
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+		if (process.env.N8N_E2E_KEEP) log(`kept ${n8n?.userFolder} (log: ${n8n?.logFile})`);
+		await n8n?.dispose();
+	}, 60_000);
+
+	test(
+		'new reviews and questions around a restart start the workflow exactly once each, moderation delays included; old ones never',
+		async () => {
+			review('before activation', HOUR);
+			question('before activation');
+			await sleep(2500);
+			log(`n8n ready in ${((await n8n.start()) / 1000).toFixed(1)} s`);
+			await n8n.setupOwner(OWNER);
+			rest = new N8nRestSession(n8n.baseUrl);
+			await rest.login(OWNER.email, OWNER.password);
+			await waitFor('the first poll', () => (asked() > 0 ? true : undefined), 30_000);
+			await sleep(3000);
+			expect(await goodsExecutions()).toHaveLength(0);
+
+			review('while running, three hours in moderation', 3 * HOUR);
+			question('while running, asked two days ago', 2 * DAY);
+			await nextGoodsPoll();
+			expect((await goodsEmitted()).map(key).sort()).toEqual(
+				[
+					'review while running, three hours in moderation',
+					'question while running, asked two days ago',
+				].sort(),
+			);
+
+			review('just before the restart', 10 * 60_000);
+			await n8n.stop();
+			question('while n8n is down');
+			review('while n8n is down, five days in moderation', 5 * DAY);
+			await sleep(1500);
+			log(`n8n restarted in ${((await n8n.start()) / 1000).toFixed(1)} s`);
+			await rest.login(OWNER.email, OWNER.password);
+			await waitFor(
+				'the restart to be picked up',
+				async () => ((await goodsEmitted()).length >= 5 ? true : undefined),
+				POLL_WAIT_MS,
+			);
+			await nextGoodsPoll();
+			const items = await goodsEmitted();
+			log(`emitted ${items.length} item(s) in ${(await goodsExecutions()).length} execution(s)`);
+			expect(items.map(key).sort()).toEqual(
+				[
+					'review while running, three hours in moderation',
+					'question while running, asked two days ago',
+					'review just before the restart',
+					'question while n8n is down',
+					'review while n8n is down, five days in moderation',
+				].sort(),
+			);
+			const first = items.find((i) => i.notificationType === 'GOODS_FEEDBACK_CREATED')!;
+			expect(first).toMatchObject({
+				businessId: BUSINESS,
+				rating: 4,
+				authorType: 'USER',
+				review: { statistics: { rating: 4 } },
+			});
+			expect(typeof first.feedbackId).toBe('number');
+			const q = items.find((i) => i.notificationType === 'QUESTION_CREATED')!;
+			expect(q).toMatchObject({
+				businessId: BUSINESS,
+				authorType: 'USER',
+				question: { author: { type: 'USER' } },
+			});
+			expect(typeof q.questionId).toBe('number');
+			const statuses = (await goodsExecutions()).map((e) => e.status);
+			expect(statuses.every((s) => s === 'success')).toBe(true);
+			expect(n8n.logText()).not.toContain(SIM_KEYS.communication);
+		},
+		10 * 60_000,
+	);
+}
+
+describe('new reviews and questions, default settings', () => goodsSuite({}));
+if (!N8N_1)
+	describe('new reviews and questions, durable poll cursors', () => goodsSuite(DURABLE_CURSORS));
 
 const wanted = process.env.YM_SIM_CHAT_ORDER as ChatOrder | undefined;
 const ORDERS: ChatOrder[] =

@@ -168,6 +168,40 @@ describe('settings for what the spec leaves open', () => {
 		expect(shuffled).not.toEqual(desc);
 	});
 
+	it('questionSort: `sort` is applied, or ignored for `questionOrder`', async () => {
+		const desc = await questionIds();
+		t.sim.questionOrder = 'createdAsc';
+		t.sim.questionSort = 'ignored';
+		expect(await questionIds({ sort: 'CREATED_AT_DESC' })).toEqual(reversed(desc));
+		t.sim.questionSort = 'honored';
+		expect(await questionIds({ sort: 'CREATED_AT_DESC' })).toEqual(desc);
+	});
+
+	it('moderationDelay: a review or question written that long before it is listed, unless the call says', async () => {
+		const now = GOODS_CLOCK;
+		const createdOf = (iso: string) => Date.parse(iso);
+		expect(
+			createdOf(t.sim.addFeedback({ businessId: B, offerId: 'KETTLE-01', rating: 5 }).createdAt),
+		).toBe(now);
+		t.sim.moderationDelay = 'days';
+		const review = t.sim.addFeedback({ businessId: B, offerId: 'KETTLE-01', rating: 5 });
+		expect(createdOf(review.createdAt)).toBe(now - 3 * 24 * HOUR);
+		expect(createdOf(review.publishedAt)).toBe(now);
+		const question = t.sim.addQuestion({ businessId: B, offerId: 'KETTLE-01' });
+		expect(createdOf(question.createdAt)).toBe(now - 3 * 24 * HOUR);
+		t.sim.moderationDelay = 'minutes';
+		const quick = t.sim.addFeedback({
+			businessId: B,
+			offerId: 'KETTLE-01',
+			rating: 5,
+			moderationMs: 0,
+		});
+		expect(createdOf(quick.createdAt)).toBe(now);
+		expect(createdOf(t.sim.addQuestion({ businessId: B, offerId: 'KETTLE-01' }).createdAt)).toBe(
+			now - 600_000,
+		);
+	});
+
 	it('answerOrder: answers and the comments in each, earliest or latest first', async () => {
 		const asc = await listIds(
 			`/v1/businesses/${B}/goods-questions/answers`,
@@ -272,6 +306,8 @@ describe('settings for what the spec leaves open', () => {
 					questionNeedAnswer: 'noStoreAnswer',
 					questionIdsWindow: 'bypass',
 					answerCommentCap: 'refuse',
+					questionSort: 'honored',
+					moderationDelay: 'none',
 				});
 			} finally {
 				await sim.close();

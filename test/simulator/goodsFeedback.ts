@@ -21,7 +21,11 @@ import type {
 	TextStatus,
 } from './goodsFixtures';
 import { FEEDBACK_COMMENT_AUTHOR_TYPES, GOODS_FIXTURE_FACTS } from './goodsFixtures';
-import type { AddFeedbackCommentInput, AddFeedbackInput } from './goodsTypes';
+import {
+	MODERATION_DELAY_MS,
+	type AddFeedbackCommentInput,
+	type AddFeedbackInput,
+} from './goodsTypes';
 import {
 	boolField,
 	checkFeedbackCommentText,
@@ -337,7 +341,7 @@ export function addFeedback(this: HandlerHost, input: AddFeedbackInput): Feedbac
 	const created =
 		input.createdAt !== undefined
 			? timeInput.call(this, input.createdAt, 'addFeedback: createdAt')
-			: published - (input.moderationMs ?? 0);
+			: published - (input.moderationMs ?? MODERATION_DELAY_MS[this.moderationDelay]);
 	if (created > published) throw new Error('addFeedback: createdAt is later than publishedAt');
 	const { businessId, offerId, rating, moderationMs: _, ...rest } = input;
 	const feedback: FeedbackRecord = {

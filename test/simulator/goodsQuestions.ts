@@ -22,11 +22,12 @@ import {
 	type QuestionAuthorType,
 	type QuestionRecord,
 } from './goodsFixtures';
-import type {
-	AddAnswerCommentInput,
-	AddAnswerInput,
-	AddQuestionInput,
-	QuestionOrder,
+import {
+	MODERATION_DELAY_MS,
+	type AddAnswerCommentInput,
+	type AddAnswerInput,
+	type AddQuestionInput,
+	type QuestionOrder,
 } from './goodsTypes';
 import {
 	boolField,
@@ -261,11 +262,12 @@ function getGoodsQuestions(this: HandlerHost, ctx: Ctx): Reply {
 			(!needAnswer || needsAnswer.call(this, q))
 		);
 	});
-	const order: QuestionOrder = sort
-		? sort === 'CREATED_AT_DESC'
-			? 'createdDesc'
-			: 'createdAsc'
-		: this.questionOrder;
+	const order: QuestionOrder =
+		sort && this.questionSort === 'honored'
+			? sort === 'CREATED_AT_DESC'
+				? 'createdDesc'
+				: 'createdAsc'
+			: this.questionOrder;
 	const filters = {
 		categoryIds: categoryIds ? [...categoryIds].sort((a, b) => a - b) : null,
 		questionIds: questionIds ? [...questionIds].sort((a, b) => a - b) : null,
@@ -404,7 +406,11 @@ export function addQuestion(this: HandlerHost, input: AddQuestionInput): Questio
 		...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
 		text: input.text ?? 'Подскажите, есть ли этот товар в другом цвете?',
 		author: authorFor.call(this, 'USER', input.businessId, input.authorName),
-		createdAt: formatMsk(timeInput.call(this, input.createdAt, 'addQuestion: createdAt')),
+		createdAt: formatMsk(
+			input.createdAt !== undefined
+				? timeInput.call(this, input.createdAt, 'addQuestion: createdAt')
+				: this.clock() - MODERATION_DELAY_MS[this.moderationDelay],
+		),
 		votes: { likes: 0, dislikes: 0 },
 	};
 	this.state.questions.push(question);

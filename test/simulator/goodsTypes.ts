@@ -73,6 +73,26 @@ export const ANSWER_COMMENT_CAPS: readonly AnswerCommentCap[] = ['refuse', 'firs
 export type OwnNotifications = 'notified' | 'silent';
 export const OWN_NOTIFICATIONS: readonly OwnNotifications[] = ['notified', 'silent'];
 
+/**
+ * Whether getGoodsQuestions orders by its `sort` (`honored`), or lists in `questionOrder`
+ * whatever `sort` says (`ignored`: a client that relies on `sort` is caught).
+ */
+export type QuestionSort = 'honored' | 'ignored';
+export const QUESTION_SORTS: readonly QuestionSort[] = ['honored', 'ignored'];
+
+/**
+ * How long a buyer's review or question is in moderation, between when it is written
+ * (`createdAt`) and when Market lists it, when the admin call does not say: `none`, `minutes`
+ * (10 minutes) or `days` (3 days). Market states no bound.
+ */
+export type ModerationDelay = 'none' | 'minutes' | 'days';
+export const MODERATION_DELAYS: readonly ModerationDelay[] = ['none', 'minutes', 'days'];
+export const MODERATION_DELAY_MS: Record<ModerationDelay, number> = {
+	none: 0,
+	minutes: 10 * 60_000,
+	days: 3 * 86_400_000,
+};
+
 export interface GoodsSettings {
 	feedbackOrder: FeedbackOrder;
 	feedbackCommentOrder: FeedbackOrder;
@@ -83,6 +103,8 @@ export interface GoodsSettings {
 	questionIdsWindow: QuestionIdsWindow;
 	answerCommentCap: AnswerCommentCap;
 	ownNotifications: OwnNotifications;
+	questionSort: QuestionSort;
+	moderationDelay: ModerationDelay;
 }
 
 // ---------------------------------------------------------------------------
@@ -147,7 +169,7 @@ export interface AddFeedbackInput {
 	publishedAt?: string;
 	/** When the buyer wrote it; default `publishedAt` minus `moderationMs`. */
 	createdAt?: string;
-	/** Time in moderation, between createdAt and publishedAt. Default 0. */
+	/** Time in moderation, between createdAt and publishedAt. Default: `moderationDelay`'s. */
 	moderationMs?: number;
 	feedbackId?: number;
 }
@@ -174,6 +196,7 @@ export interface AddQuestionInput {
 	/** Default: a buyer's question. */
 	text?: string;
 	authorName?: string;
+	/** When the buyer asked it; it is listed from now on. Default: now less `moderationDelay`'s. */
 	createdAt?: string;
 	questionId?: number;
 }

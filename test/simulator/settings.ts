@@ -6,10 +6,12 @@ import {
 	ANSWER_COMMENT_CAPS,
 	FEEDBACK_DATE_FILTERS,
 	FEEDBACK_ORDERS,
+	MODERATION_DELAYS,
 	NEED_ANSWER_RULES,
 	OWN_NOTIFICATIONS,
 	QUESTION_IDS_WINDOWS,
 	QUESTION_ORDERS,
+	QUESTION_SORTS,
 	type GoodsSettings,
 } from './goodsTypes';
 import { SUBSCRIPTION_TIERS, type SubscriptionTier } from './types';
@@ -72,6 +74,8 @@ export const GOODS_SETTINGS: {
 		values: OWN_NOTIFICATIONS,
 		fallback: 'notified',
 	},
+	questionSort: { env: 'YM_SIM_QUESTION_SORT', values: QUESTION_SORTS, fallback: 'honored' },
+	moderationDelay: { env: 'YM_SIM_MODERATION', values: MODERATION_DELAYS, fallback: 'none' },
 };
 
 /** The defaults whatever the environment says (tests that describe them set these). */

@@ -7,7 +7,12 @@
  * Every request goes through the shared transport (pacing, waits on 420, read retries, errors).
  * The cursor moves only past what was read whole; see cursor.ts for the rules.
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+} from 'n8n-workflow';
 import { attachmentsFor } from '../shared/attachments';
 import { LIMITS } from '../shared/constants';
 import { asNodeError } from '../shared/errors';
@@ -17,6 +22,7 @@ import { fetchPages } from '../shared/pager';
 import type { MarketResponse } from '../shared/transport';
 import { parseId } from '../shared/validate';
 import { DEFAULT_SENDERS, senderAllowed } from '../trigger/details';
+import { pollQuestions, pollReviews, sampleGoods, type GoodsOptions } from './goods';
 import {
 	advance,
 	isSettled,
@@ -229,6 +235,67 @@ function budgetOf(context: IPollFunctions): number {
 	const budget =
 		typeof withBudget.getPollBudgetMs === 'function' ? withBudget.getPollBudgetMs() : undefined;
 	return typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
+}
+
+/** What the trigger can watch (Trigger On); chat messages when it is not set. */
+export const WATCH_VALUES = ['chatMessage', 'review', 'question'] as const;
+export type Watched = (typeof WATCH_VALUES)[number];
+
+function watched(this: IPollFunctions): Watched[] {
+	const value = this.getNodeParameter('events', ['chatMessage']);
+	const list = (Array.isArray(value) ? value : [value]).filter((v): v is Watched =>
+		(WATCH_VALUES as readonly unknown[]).includes(v),
+	);
+	if (list.length === 0)
+		throw new NodeOperationError(
+			this.getNode(),
+			'Trigger On (events) is empty: choose at least one of New Chat Message, New Review, New Question',
+		);
+	return list;
+}
+
+/**
+ * One poll of everything watched: chat messages, reviews and questions each keep a cursor of
+ * their own. A kind that fails emits nothing and keeps its cursor; the others still emit.
+ */
+export async function pollWatched(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const kinds = watched.call(this);
+	// Workflows saved before reviews and questions could be watched poll exactly as before.
+	if (kinds.length === 1 && kinds[0] === 'chatMessage') return await pollChats.call(this);
+	const node = this.getNode();
+	const deadline = Date.now() + budgetOf(this);
+	const businessId = readOptions.call(this, deadline).businessId;
+	const goods: GoodsOptions = {
+		businessId,
+		deadline,
+		rateLimitWaitMs: POLL_RATE_LIMIT_WAIT_MS,
+		key: `poll|${this.getWorkflow().id ?? ''}|${node.id ?? node.name}`,
+	};
+	const items: INodeExecutionData[] = [];
+	const failures: unknown[] = [];
+	for (const kind of kinds) {
+		try {
+			if (kind === 'chatMessage') {
+				items.push(...((await pollChats.call(this))?.[0] ?? []));
+			} else if (this.getMode() === 'manual') {
+				const sampled = await sampleGoods.call(this, goods, kind);
+				if (sampled) items.push(sampled);
+			} else {
+				const poll = kind === 'review' ? pollReviews : pollQuestions;
+				items.push(...(await poll.call(this, goods)));
+			}
+		} catch (error) {
+			failures.push(error);
+		}
+	}
+	if (failures.length > 0) {
+		const error = asNodeError(node, failures[0]);
+		if (items.length === 0) throw error;
+		this.logger.warn(
+			`Yandex Market Polling Trigger "${node.name}": part of the poll failed (${error.message}); ${items.length} item(s) are emitted, the rest comes with the next poll`,
+		);
+	}
+	return items.length > 0 ? [items] : null;
 }
 
 /** One poll; the items of new messages (with their files, if the options ask), or null. */

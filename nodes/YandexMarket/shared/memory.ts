@@ -62,6 +62,8 @@ export const memory = {
 	claimedEvents: entry<string, true>(10_000),
 	/** Polling Trigger: where each trigger's first activation started (see poll/poll.ts). */
 	firstActivations: entry<string, PollCursor>(1_000),
+	/** Polling Trigger: the same for its review and question cursors (see poll/goods.ts). */
+	goodsFirstActivations: entry<string, object>(1_000),
 };
 
 /** Forgets everything (for tests). */

@@ -100,10 +100,21 @@ export async function skipIfAnswered(
 	if (found) request.answered = { skipped: found };
 }
 
+/**
+ * Who wrote an entry (a comment, a question, an answer). `author` is optional in Market's DTOs;
+ * without it, an entry the store may change or delete (`canModify`) is the store's own (the
+ * seller can change nothing else), and any other is taken as a buyer's: neither loops, and no
+ * buyer's entry is dropped for a field Market left out.
+ */
+export function authorOf(entry: IDataObject): string {
+	const type = (entry.author as IDataObject | undefined)?.type;
+	if (typeof type === 'string' && type !== '') return type;
+	return entry.canModify === true ? 'BUSINESS' : 'USER';
+}
+
 /** Whether an entry is the store's own and visible (one Market's moderation refused does not count). */
 export const byStore = (entry: IDataObject): boolean =>
-	(entry.author as IDataObject | undefined)?.type === 'BUSINESS' &&
-	!['BANNED', 'DELETED'].includes(String(entry.status));
+	authorOf(entry) === 'BUSINESS' && !['BANNED', 'DELETED'].includes(String(entry.status));
 
 /**
  * The one entry a list method was asked for by its ID (e.g. `feedbackIds: [id]`); Market lists

@@ -19,8 +19,9 @@
 import { NodeOperationError, type IDataObject, type IWebhookFunctions } from 'n8n-workflow';
 import type { MarketMethod } from '../shared/methods';
 import { findById } from '../shared/pager';
-import { commentItem, reviewItem } from '../resources/review/shared';
-import { answerItem, questionItem } from '../resources/question/shared';
+import { commentItem, reviewEvent, reviewItem } from '../resources/review/shared';
+import { answerItem, questionEvent, questionItem } from '../resources/question/shared';
+import { authorOf } from '../shared/run';
 import type { EventType } from './notifications';
 
 /**
@@ -99,27 +100,6 @@ function notListed(context: IWebhookFunctions, what: string): NodeOperationError
 }
 
 /**
- * Who wrote an entry. `author` is optional in Market's DTOs of comments and answers; without
- * it, an entry the store may change or delete (`canModify`) is the store's own (the seller
- * can change nothing else), and any other is taken as a buyer's: neither loops, and no
- * buyer's entry is dropped for a field Market left out.
- */
-export function authorOf(entry: IDataObject): string {
-	const type = (entry.author as IDataObject | undefined)?.type;
-	if (typeof type === 'string' && type !== '') return type;
-	return entry.canModify === true ? 'BUSINESS' : 'USER';
-}
-
-/** A review's texts (advantages, disadvantages, comment), those it has, one per line. */
-export function reviewText(review: IDataObject): string {
-	const description = (review.description as IDataObject | undefined) ?? {};
-	return ['advantages', 'disadvantages', 'comment']
-		.map((part) => description[part])
-		.filter((part): part is string => typeof part === 'string' && part.trim() !== '')
-		.join('\n');
-}
-
-/**
  * Reads what a review or question notification points to, as far as needed: the author to
  * filter on; with `full` (Fetch Details) also what it belongs to. Throws when Market cannot
  * give it in time (the webhook answers 500).
@@ -152,16 +132,10 @@ export async function fetchGoodsDetails(
 			if (!authorAllowed(authorType, authors)) return { skip: true, authorType };
 			if (!full) return { skip: false, details: { authorType } };
 			const review = await readReview(fields.feedbackId);
-			const statistics = (review.statistics as IDataObject | undefined) ?? {};
+			const event = reviewEvent(review, businessId);
 			return {
 				skip: false,
-				details: {
-					feedbackId: review.feedbackId ?? fields.feedbackId,
-					text: reviewText(review),
-					rating: statistics.rating,
-					authorType,
-					review,
-				},
+				details: { ...event, feedbackId: event.feedbackId ?? fields.feedbackId },
 			};
 		}
 		case 'GOODS_FEEDBACK_COMMENT_CREATED': {
@@ -189,11 +163,12 @@ export async function fetchGoodsDetails(
 		}
 		case 'QUESTION_CREATED': {
 			const question = await readQuestion(fields.questionId);
-			const authorType = authorOf(question);
+			const event = questionEvent(question, businessId);
+			const authorType = String(event.authorType);
 			if (!authorAllowed(authorType, authors)) return { skip: true, authorType };
-			const questionId = question.questionId ?? fields.questionId;
+			const questionId = event.questionId ?? fields.questionId;
 			if (!full) return { skip: false, details: { questionId, authorType } };
-			return { skip: false, details: { questionId, text: question.text, authorType, question } };
+			return { skip: false, details: { ...event, questionId } };
 		}
 		case 'QUESTION_ANSWER_CREATED': {
 			const answer = await readAnswer(fields.answerId);

@@ -1,5 +1,6 @@
 /** What the Question operations share: IDs, the answer text and what Market's items carry. */
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import { authorOf } from '../../shared/run';
 import { checkText } from '../../shared/validate';
 import { LIMITS } from '../../shared/constants';
 
@@ -50,6 +51,17 @@ export function checkAnswerText(node: INode, itemIndex: number, value: unknown):
 export function questionItem(question: IDataObject, businessId: number): IDataObject {
 	const ids = (question.questionIdentifiers as IDataObject | undefined) ?? {};
 	return { ...question, businessId, questionId: ids.id };
+}
+
+/** A new question as both triggers start a workflow with it: ID, text and author type on top. */
+export function questionEvent(question: IDataObject, businessId: number): IDataObject {
+	const item = questionItem(question, businessId);
+	return {
+		questionId: item.questionId,
+		text: item.text,
+		authorType: authorOf(item),
+		question: item,
+	};
 }
 
 /** An answer as the node outputs it: its IDs at the top. */

@@ -70,6 +70,30 @@ export function reviewItem(review: IDataObject, businessId: number): IDataObject
 	return { ...review, businessId };
 }
 
+/** A review's texts (advantages, disadvantages, comment), those it has, one per line. */
+export function reviewText(review: IDataObject): string {
+	const description = (review.description as IDataObject | undefined) ?? {};
+	return ['advantages', 'disadvantages', 'comment']
+		.map((part) => description[part])
+		.filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+		.join('\n');
+}
+
+/**
+ * A new review as both triggers start a workflow with it: its ID, text, rating and author type
+ * on top (a review is always a buyer's), the review itself below.
+ */
+export function reviewEvent(review: IDataObject, businessId: number): IDataObject {
+	const statistics = (review.statistics as IDataObject | undefined) ?? {};
+	return {
+		feedbackId: review.feedbackId,
+		text: reviewText(review),
+		rating: statistics.rating,
+		authorType: 'USER',
+		review: reviewItem(review, businessId),
+	};
+}
+
 /** A comment of Market's as the node outputs it: its IDs at the top. */
 export function commentItem(
 	comment: IDataObject,

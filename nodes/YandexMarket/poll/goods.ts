@@ -1,0 +1,338 @@
+/**
+ * One poll of the Polling Trigger for new reviews or new questions, from the cursor to the
+ * items (goodsCursor.ts has the rules):
+ *   reviews: every page of the window (getGoodsFeedbacks), and once, when a new review tells
+ *   which date Market's filter means, the window after the last poll (one more request);
+ *   questions: the first page of the window (getGoodsQuestions), and every page when its count
+ *   shows one the cursor does not know, or once an hour.
+ * Items are Review → Get's and Question → Get's output, with the ID, text, rating and author at
+ * the top. Every request goes through the shared transport (pacing, waits on 420, retries).
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { memory } from '../shared/memory';
+import { inSequence } from '../shared/pacing';
+import { fetchPages } from '../shared/pager';
+import type { MarketResponse } from '../shared/transport';
+import { dateWindows } from '../shared/windows';
+import { questionEvent } from '../resources/question/shared';
+import { reviewEvent } from '../resources/review/shared';
+import {
+	advanceQuestions,
+	advanceReviews,
+	marketNowFrom,
+	marketTime,
+	newQuestions,
+	newReviews,
+	observeDates,
+	probeCandidate,
+	questionAuditDue,
+	questionDay,
+	readQuestionCursor,
+	readReviewCursor,
+	reviewWindowStart,
+	startQuestions,
+	startReviews,
+	unknownBeyond,
+	type Listed,
+	type QuestionCursor,
+	type ReviewCursor,
+} from './goodsCursor';
+
+/** What a review and question poll needs to know. */
+export interface GoodsOptions {
+	businessId: number;
+	deadline: number;
+	/** How long a spent hourly quota is waited out inside a poll. */
+	rateLimitWaitMs: number;
+	/** Identifies this trigger in this n8n process. */
+	key: string;
+}
+
+/** A manual test run looks for the latest review among those of this last stretch. */
+const SAMPLE_REVIEW_MS = 7 * 86_400_000;
+/** The most Market lists reviews for at once (GetGoodsFeedbackRequest). */
+const REVIEW_WINDOW_MONTHS = 6;
+
+/**
+ * Where each trigger's first activation left its cursors in this n8n process (see poll.ts:
+ * with durable poll cursors n8n does not keep the activation's own poll).
+ */
+const firstActivations = memory.goodsFirstActivations;
+
+interface Entry extends Listed {
+	dto: IDataObject;
+}
+
+interface Listing {
+	entries: Entry[];
+	/** Market's times of the first and the last answer. */
+	first: number;
+	last: number;
+	/** Every page was read. */
+	complete: boolean;
+	/** Market's count of the first page (questions). */
+	total?: number;
+}
+
+function answeredAt(response: MarketResponse): number | undefined {
+	const date = marketTime(response.headers.date);
+	return Number.isFinite(date) ? date : undefined;
+}
+
+/**
+ * Lists every page of each body, once per ID; `stop` may end the walk after the first page.
+ * Without Market's Date, the local clock stands in.
+ */
+async function list(
+	this: IPollFunctions,
+	options: GoodsOptions,
+	operationId: 'getGoodsFeedbacks' | 'getGoodsQuestions',
+	bodies: IDataObject[],
+	idOf: (dto: IDataObject) => unknown,
+	stop?: (first: Entry[], total: number | undefined) => boolean,
+): Promise<Listing> {
+	const entries: Entry[] = [];
+	const ids = new Set<number>();
+	let first: number | undefined;
+	let last = 0;
+	let total: number | undefined;
+	let complete = true;
+	let pages = 0;
+	for (const body of bodies) {
+		const walk = await fetchPages.call(
+			this,
+			{
+				operationId,
+				body,
+				businessId: options.businessId,
+				deadline: options.deadline,
+				maxRateLimitWaitMs: options.rateLimitWaitMs,
+			},
+			{
+				onPage: (page, response) => {
+					const at = answeredAt(response) ?? Date.now();
+					first ??= at;
+					last = Math.max(last, at);
+					const mapped = page.map((dto) => ({
+						id: Number(idOf(dto)),
+						createdAt: marketTime(dto.createdAt),
+						dto,
+					}));
+					for (const entry of mapped)
+						if (Number.isFinite(entry.id) && !ids.has(entry.id) && ids.add(entry.id))
+							entries.push(entry);
+					if (pages++ === 0) {
+						const count = (response.body.result as IDataObject | undefined)?.totalCount;
+						total = typeof count === 'number' ? count : undefined;
+						if (stop?.(mapped, total)) return false;
+					}
+					return true;
+				},
+			},
+		);
+		complete &&= walk.complete;
+	}
+	return { entries, first: first ?? Date.now(), last: last || Date.now(), complete, total };
+}
+
+/** A new review's item, as the webhook trigger's: ID, text, rating and author on top, the review below. */
+function reviewPollItem(review: IDataObject, businessId: number): INodeExecutionData {
+	return {
+		json: {
+			notificationType: 'GOODS_FEEDBACK_CREATED',
+			businessId,
+			...reviewEvent(review, businessId),
+		},
+	};
+}
+
+/** A new question's item, as the webhook trigger's: ID, text and author on top, the question below. */
+function questionPollItem(question: IDataObject, businessId: number): INodeExecutionData {
+	return {
+		json: {
+			notificationType: 'QUESTION_CREATED',
+			businessId,
+			...questionEvent(question, businessId),
+		},
+	};
+}
+
+const reviewId = (dto: IDataObject) => dto.feedbackId;
+const questionId = (dto: IDataObject) => (dto.questionIdentifiers as IDataObject | undefined)?.id;
+
+/** Bodies listing reviews after `start` (exclusive) up to `now`, in windows Market takes. */
+function reviewBodies(start: number, now: number): IDataObject[] {
+	const windows = dateWindows(new Date(start), new Date(now), REVIEW_WINDOW_MONTHS, 'dateTime');
+	// The last window stays open: reviews up to Market's now.
+	return windows.map(([dateTimeFrom, dateTimeTo], i) =>
+		i < windows.length - 1 ? { dateTimeFrom, dateTimeTo } : { dateTimeFrom },
+	);
+}
+
+/**
+ * Bodies of the hourly full read: the questions asked from SAFETY_MS before the last poll up to
+ * today, in windows of a month at most (after n8n was down, more than one).
+ */
+function auditBodies(lastPoll: number, now: number, sort: string): IDataObject[] {
+	const first = new Date(`${questionDay(lastPoll)}T00:00:00Z`);
+	const windows = dateWindows(first, new Date(now), 1, 'day');
+	// The last window stays open: questions up to Market's today.
+	return windows.map(([dateFrom, dateTo], i) =>
+		i < windows.length - 1 ? { dateFrom, dateTo, sort } : { dateFrom, sort },
+	);
+}
+
+/** Market's time now, from the Date of one small answer (a first activation only). */
+async function marketNow(this: IPollFunctions, options: GoodsOptions): Promise<number> {
+	let at: number | undefined;
+	await fetchPages.call(
+		this,
+		{
+			operationId: 'getGoodsFeedbacks',
+			body: {},
+			businessId: options.businessId,
+			deadline: options.deadline,
+			maxRateLimitWaitMs: options.rateLimitWaitMs,
+		},
+		{
+			wanted: 1,
+			onPage: (_page, response) => {
+				at = answeredAt(response);
+				return false;
+			},
+		},
+	);
+	return at ?? Date.now();
+}
+
+function stored<T>(
+	context: IPollFunctions,
+	field: string,
+	key: string,
+	read: (value: unknown) => T | undefined,
+): T | undefined {
+	const staticData = context.getWorkflowStaticData('node');
+	return read(staticData[field]) ?? read(firstActivations.get(`${key}|${field}`));
+}
+
+function keep(this: IPollFunctions, field: string, key: string, value: object, first: boolean) {
+	// A new object each time: n8n saves static data only when it sees a new value.
+	this.getWorkflowStaticData('node')[field] = value as IDataObject;
+	if (first) firstActivations.set(`${key}|${field}`, value);
+}
+
+/** New reviews since the last poll; the first activation lists the window and emits nothing. */
+export async function pollReviews(
+	this: IPollFunctions,
+	options: GoodsOptions,
+): Promise<INodeExecutionData[]> {
+	return await inSequence(`${options.key}|reviews`, async () => {
+		const read = (value: unknown) => readReviewCursor(value, options.businessId);
+		const before = stored(this, 'reviews', options.key, read);
+		const cursor: ReviewCursor =
+			before ?? startReviews(options.businessId, await marketNow.call(this, options));
+		const start = reviewWindowStart(cursor);
+		const now = marketNowFrom(cursor.from, cursor.local, Date.now());
+		const listing = await list.call(
+			this,
+			options,
+			'getGoodsFeedbacks',
+			reviewBodies(start, now),
+			reviewId,
+		);
+		let dates = observeDates(cursor.dates, listing.entries, start);
+		const fresh = before ? newReviews(cursor, listing.entries) : [];
+		const candidate = probeCandidate({ ...cursor, dates }, fresh);
+		if (candidate) {
+			// Published after the last poll, written before it: only a filter on publication lists it.
+			const probe = await list.call(
+				this,
+				options,
+				'getGoodsFeedbacks',
+				reviewBodies(cursor.from, now),
+				reviewId,
+			);
+			dates = probe.entries.some((r) => r.id === candidate.id) ? 'published' : 'created';
+		}
+		const next = advanceReviews(cursor, listing.entries, listing.first, listing.last, dates);
+		keep.call(this, 'reviews', options.key, { ...next, local: Date.now() }, !before);
+		return fresh
+			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
+			.map((r) => reviewPollItem(r.dto, options.businessId));
+	});
+}
+
+/** New questions since the last poll; the first activation lists the month and emits nothing. */
+export async function pollQuestions(
+	this: IPollFunctions,
+	options: GoodsOptions,
+): Promise<INodeExecutionData[]> {
+	return await inSequence(`${options.key}|questions`, async () => {
+		const read = (value: unknown) => readQuestionCursor(value, options.businessId);
+		const before = stored(this, 'questions', options.key, read);
+		// Newest first, as the spec states: new questions are then on the first page.
+		const sort = 'CREATED_AT_DESC';
+		if (!before) {
+			const listing = await list.call(this, options, 'getGoodsQuestions', [{ sort }], questionId);
+			const cursor = startQuestions(options.businessId, listing.entries, listing.first);
+			keep.call(this, 'questions', options.key, { ...cursor, local: Date.now() }, true);
+			return [];
+		}
+		const now = marketNowFrom(before.at, before.local, Date.now());
+		const audit = questionAuditDue(before, now);
+		const listing = await list.call(
+			this,
+			options,
+			'getGoodsQuestions',
+			audit ? auditBodies(before.at, now, sort) : [{ dateFrom: before.day, sort }],
+			questionId,
+			audit ? undefined : (page, total) => !unknownBeyond(before, page, total),
+		);
+		const fresh = newQuestions(before, listing.entries);
+		// After a full read the window starts SAFETY_MS before now: one request from then on.
+		const day = audit ? questionDay(listing.first) : before.day;
+		const next: QuestionCursor = advanceQuestions(
+			before,
+			listing.entries,
+			listing.first,
+			listing.complete ? { day } : undefined,
+		);
+		keep.call(this, 'questions', options.key, { ...next, local: Date.now() }, false);
+		return fresh
+			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
+			.map((q) => questionPollItem(q.dto, options.businessId));
+	});
+}
+
+/** A manual test run: the latest review or question Market lists now. Touches no cursor. */
+export async function sampleGoods(
+	this: IPollFunctions,
+	options: GoodsOptions,
+	kind: 'review' | 'question',
+): Promise<INodeExecutionData | undefined> {
+	// Market's order of reviews is not stated: every page of the last week, else the first page.
+	const week = async () => {
+		const at = await marketNow.call(this, options);
+		return { dateTimeFrom: new Date(at - SAMPLE_REVIEW_MS).toISOString() };
+	};
+	let listing =
+		kind === 'review'
+			? await list.call(this, options, 'getGoodsFeedbacks', [await week()], reviewId)
+			: await list.call(
+					this,
+					options,
+					'getGoodsQuestions',
+					[{ sort: 'CREATED_AT_DESC' }],
+					questionId,
+					() => true,
+				);
+	if (kind === 'review' && listing.entries.length === 0)
+		listing = await list.call(this, options, 'getGoodsFeedbacks', [{}], reviewId, () => true);
+	const latest = listing.entries
+		.filter((e) => Number.isFinite(e.createdAt))
+		.sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)[0];
+	if (!latest) return undefined;
+	return kind === 'review'
+		? reviewPollItem(latest.dto, options.businessId)
+		: questionPollItem(latest.dto, options.businessId);
+}

@@ -1,0 +1,163 @@
+/**
+ * The review and question cursors' rules alone (nodes/YandexMarket/poll/goodsCursor.ts): which
+ * window a poll lists, what tells the review filter's date, what is new, what is remembered and
+ * for how long, and when the first page of questions is enough.
+ */
+import {
+	advanceQuestions,
+	advanceReviews,
+	KEEP_MARGIN_MS,
+	marketNowFrom,
+	MAX_SEEN,
+	moscowDay,
+	newQuestions,
+	newReviews,
+	observeDates,
+	probeCandidate,
+	QUESTION_AUDIT_MS,
+	questionAuditDue,
+	questionDay,
+	readQuestionCursor,
+	readReviewCursor,
+	reviewWindowStart,
+	SAFETY_MS,
+	SETTLE_MS,
+	startQuestions,
+	startReviews,
+	unknownBeyond,
+} from '../../nodes/YandexMarket/poll/goodsCursor';
+
+const T = Date.parse('2026-12-01T12:00:00+03:00');
+const HOUR = 3_600_000;
+const item = (id: number, createdAt: number) => ({ id, createdAt });
+
+describe('review cursor', () => {
+	test('the window: 26 days back until the filter is known to be on publication, then from the last poll', () => {
+		const cursor = startReviews(1, T);
+		expect(cursor.from).toBe(T - SETTLE_MS);
+		expect(reviewWindowStart(cursor)).toBe(T - SETTLE_MS - SAFETY_MS);
+		expect(reviewWindowStart({ ...cursor, dates: 'created' })).toBe(T - SETTLE_MS - SAFETY_MS);
+		expect(reviewWindowStart({ ...cursor, dates: 'published' })).toBe(T - SETTLE_MS);
+		expect(SAFETY_MS).toBe(26 * 24 * HOUR);
+	});
+
+	test('only a review written at or before the window’s start, listed in it, shows a filter on publication; that stays', () => {
+		const start = T - HOUR;
+		expect(observeDates('unknown', [item(1, start + 1000)], start)).toBe('unknown');
+		expect(observeDates('unknown', [item(1, start)], start)).toBe('published');
+		expect(observeDates('created', [item(1, start - 5000)], start)).toBe('published');
+		expect(observeDates('published', [], start)).toBe('published');
+		expect(observeDates('unknown', [item(1, NaN)], start)).toBe('unknown');
+	});
+
+	test('a probe is due for a new review written before the last poll, while the filter is unknown', () => {
+		const cursor = startReviews(1, T);
+		const fresh = [item(1, T), item(2, cursor.from), item(3, T - HOUR)];
+		expect(probeCandidate(cursor, fresh)?.id).toBe(2);
+		expect(probeCandidate(cursor, [item(1, cursor.from + 1)])).toBeUndefined();
+		expect(probeCandidate({ ...cursor, dates: 'created' }, fresh)).toBeUndefined();
+		expect(probeCandidate({ ...cursor, dates: 'published' }, fresh)).toBeUndefined();
+	});
+
+	test('new: an ID not listed before; `from` moves only forward', () => {
+		let cursor = startReviews(1, T);
+		cursor = advanceReviews(cursor, [item(1, T - HOUR), item(2, T)], T, T + 1000, 'unknown');
+		expect(newReviews(cursor, [item(1, 0), item(2, 0), item(3, 0)]).map((r) => r.id)).toEqual([3]);
+		expect(cursor.seen).toEqual({ '1': T + 1000, '2': T + 1000 });
+		expect(advanceReviews(cursor, [], T - HOUR, T, 'unknown').from).toBe(cursor.from);
+	});
+
+	test('an ID is let go of only once no later window can list it: at the safety window’s edge, or right after the last poll once the filter is on publication', () => {
+		let cursor = startReviews(1, T);
+		cursor = advanceReviews(cursor, [item(1, T)], T, T, 'unknown');
+		// Unknown filter: kept while it could still be in a 26-day window.
+		const edge = T + SAFETY_MS + KEEP_MARGIN_MS + SETTLE_MS;
+		expect(advanceReviews(cursor, [], edge - 1000, edge, 'unknown').seen['1']).toBe(T);
+		expect(advanceReviews(cursor, [], edge, edge, 'unknown').seen['1']).toBeUndefined();
+		// Filter on publication: the next window starts at this poll, less the margin.
+		const later = T + KEEP_MARGIN_MS + SETTLE_MS;
+		expect(advanceReviews(cursor, [], later - 1000, later, 'published').seen['1']).toBe(T);
+		expect(advanceReviews(cursor, [], later, later, 'published').seen['1']).toBeUndefined();
+	});
+
+	test('at most MAX_SEEN IDs, the most recently first seen kept', () => {
+		let cursor = startReviews(1, T);
+		const many = Array.from({ length: MAX_SEEN + 5 }, (_, i) => item(i + 1, T));
+		cursor = advanceReviews(cursor, many.slice(0, 5), T, T, 'unknown');
+		cursor = advanceReviews(cursor, many.slice(5), T + 1000, T + 1000, 'unknown');
+		expect(Object.keys(cursor.seen)).toHaveLength(MAX_SEEN);
+		expect(cursor.seen['1']).toBeUndefined();
+		expect(cursor.seen[String(MAX_SEEN + 5)]).toBe(T + 1000);
+	});
+
+	test("a stored cursor is used only when it is this version's and this business's", () => {
+		const cursor = startReviews(5, T);
+		expect(readReviewCursor(JSON.parse(JSON.stringify(cursor)), 5)).toEqual(cursor);
+		expect(readReviewCursor(cursor, 6)).toBeUndefined();
+		expect(readReviewCursor({ ...cursor, v: 2 }, 5)).toBeUndefined();
+		expect(readReviewCursor({ ...cursor, dates: 'sideways' }, 5)).toBeUndefined();
+		expect(readReviewCursor(undefined, 5)).toBeUndefined();
+	});
+});
+
+describe('question cursor', () => {
+	test('the first activation knows what it listed and reads the 26-day window whole next', () => {
+		const cursor = startQuestions(1, [item(1, T), item(2, T - HOUR)], T);
+		expect(cursor.day).toBe(moscowDay(T - SAFETY_MS));
+		expect(questionDay(T)).toBe('2026-11-05');
+		expect(questionAuditDue(cursor)).toBe(true);
+		expect(newQuestions(cursor, [item(1, 0), item(3, 0)]).map((q) => q.id)).toEqual([3]);
+	});
+
+	test('every page again once an hour (Market’s clock)', () => {
+		const full = advanceQuestions(startQuestions(1, [], T), [], T, { day: '2026-11-05' });
+		expect(questionAuditDue(full)).toBe(false);
+		const almost = advanceQuestions(full, [], T + QUESTION_AUDIT_MS - SETTLE_MS - 1000, undefined);
+		expect(questionAuditDue(almost)).toBe(false);
+		const due = advanceQuestions(full, [], T + QUESTION_AUDIT_MS - SETTLE_MS, undefined);
+		expect(questionAuditDue(due)).toBe(true);
+		expect(due.day).toBe('2026-11-05');
+		// n8n was away: the next poll reads every page, whenever the last one was.
+		expect(questionAuditDue(almost, T + QUESTION_AUDIT_MS)).toBe(true);
+		expect(marketNowFrom(T, 1000, 1000 + HOUR)).toBe(T + HOUR);
+		expect(marketNowFrom(T, undefined, 5000)).toBe(T);
+	});
+
+	test('the first page is enough only when Market’s count is that page and the questions known beyond it', () => {
+		const known = advanceQuestions(
+			startQuestions(1, [], T),
+			[1, 2, 3, 4].map((id) => item(id, T)),
+			T,
+			{ day: '2026-11-05' },
+		);
+		const page = [item(5, T), item(1, T)];
+		// On the page: 5 (new) and 1; beyond it: 2, 3, 4.
+		expect(unknownBeyond(known, page, 5)).toBe(false);
+		// One more than that: a question neither on the page nor known.
+		expect(unknownBeyond(known, page, 6)).toBe(true);
+		// One fewer: a known one was deleted, which could hide a new one.
+		expect(unknownBeyond(known, page, 4)).toBe(true);
+		expect(unknownBeyond(known, page, undefined)).toBe(true);
+	});
+
+	test('a full read remembers exactly what it listed; a first page adds to what is known', () => {
+		const known = advanceQuestions(startQuestions(1, [item(1, T), item(2, T)], T), [], T, {
+			day: 'd',
+		});
+		expect(Object.keys(known.seen)).toEqual([]);
+		const start = startQuestions(1, [item(1, T), item(2, T)], T);
+		const partial = advanceQuestions(start, [item(3, T)], T + 60_000, undefined);
+		expect(Object.keys(partial.seen).sort()).toEqual(['1', '2', '3']);
+		expect(partial.seen['1']).toBe(T);
+		const full = advanceQuestions(partial, [item(2, T), item(3, T)], T + 120_000, { day: 'd2' });
+		expect(Object.keys(full.seen).sort()).toEqual(['2', '3']);
+		expect(full).toMatchObject({ day: 'd2', fullAt: T + 120_000, at: T + 120_000 });
+	});
+
+	test("a stored cursor is used only when it is this version's and this business's", () => {
+		const cursor = startQuestions(5, [], T);
+		expect(readQuestionCursor(JSON.parse(JSON.stringify(cursor)), 5)).toEqual(cursor);
+		expect(readQuestionCursor(cursor, 6)).toBeUndefined();
+		expect(readQuestionCursor({ ...cursor, day: 3 }, 5)).toBeUndefined();
+	});
+});
