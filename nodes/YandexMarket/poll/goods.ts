@@ -12,7 +12,8 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { memory } from '../shared/memory';
 import { inSequence } from '../shared/pacing';
 import { fetchPages } from '../shared/pager';
-import type { MarketResponse } from '../shared/transport';
+import { answeredAt } from '../shared/transport';
+import { marketTime } from './cursor';
 import { dateWindows } from '../shared/windows';
 import { questionEvent } from '../resources/question/shared';
 import { reviewEvent } from '../resources/review/shared';
@@ -20,7 +21,6 @@ import {
 	advanceQuestions,
 	advanceReviews,
 	marketNowFrom,
-	marketTime,
 	newQuestions,
 	newReviews,
 	observeDates,
@@ -72,11 +72,6 @@ interface Listing {
 	complete: boolean;
 	/** Market's count of the first page (questions). */
 	total?: number;
-}
-
-function answeredAt(response: MarketResponse): number | undefined {
-	const date = marketTime(response.headers.date);
-	return Number.isFinite(date) ? date : undefined;
 }
 
 /**

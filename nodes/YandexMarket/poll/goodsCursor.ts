@@ -22,7 +22,6 @@
  * the window only grows, so the `totalCount` of its first page says whether anything is
  * listed that is neither on that page nor remembered: then every page is read.
  */
-
 /** Market's times have whole seconds, and two of its servers' clocks may differ a little. */
 export const SETTLE_MS = 2000;
 /**
@@ -79,11 +78,6 @@ export function marketNowFrom(marketAt: number, localAt: number | undefined, loc
 export interface Listed {
 	id: number;
 	createdAt: number;
-}
-
-/** A Market date-time as epoch ms; NaN when it is not one. */
-export function marketTime(value: unknown): number {
-	return typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN;
 }
 
 /** The Moscow calendar day of an instant (Market's days). */

@@ -19,7 +19,7 @@ import { asNodeError } from '../shared/errors';
 import { memory } from '../shared/memory';
 import { inSequence } from '../shared/pacing';
 import { fetchPages } from '../shared/pager';
-import type { MarketResponse } from '../shared/transport';
+import { answeredAt } from '../shared/transport';
 import { parseId } from '../shared/validate';
 import { DEFAULT_SENDERS, senderAllowed } from '../trigger/details';
 import { pollQuestions, pollReviews, sampleGoods, type GoodsOptions } from './goods';
@@ -70,12 +70,6 @@ interface Options {
 	senders: string[];
 	statuses: string[];
 	deadline: number;
-}
-
-/** Market's clock when it answered (the `Date` header), else undefined. */
-function answeredAt(response: MarketResponse): number | undefined {
-	const date = marketTime(response.headers.date);
-	return Number.isFinite(date) ? date : undefined;
 }
 
 interface Listing {

@@ -8,6 +8,7 @@ import { memory } from './memory';
 import { methodSpec, oneByIdBody, type MarketMethod } from './methods';
 import { addMonths, dateWindows } from './windows';
 import {
+	answeredAt,
 	marketRequest,
 	type MarketContext,
 	type MarketRequest,
@@ -87,8 +88,8 @@ export async function findById(
 			qs: {},
 			body,
 		});
-		const date = Date.parse(String(answer.headers.date));
-		if (Number.isFinite(date)) now = new Date(date);
+		const date = answeredAt(answer);
+		if (date !== undefined) now = new Date(date);
 		return spec.pages!.entries(answer.body)[0];
 	};
 	const byId = oneByIdBody(operationId, id);

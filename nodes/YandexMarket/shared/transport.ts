@@ -101,6 +101,12 @@ export interface MarketResponse {
 	statusCode: number;
 }
 
+/** Market's clock when it answered (its `Date` header), else undefined. */
+export function answeredAt(response: MarketResponse): number | undefined {
+	const date = Date.parse(String(response.headers.date));
+	return Number.isFinite(date) ? date : undefined;
+}
+
 /** Repeats of a read after a 5xx, a timeout, a dropped connection or an unreadable answer. */
 export const READ_RETRIES = 3;
 /** Repeats after Market's parallel-limit 420 (others of the seller's tools hold the slots). */
