@@ -978,7 +978,7 @@ describe('review-replies.json', () => {
 });
 
 describe('question-answers.json', () => {
-	test('a question gets exactly one answer from the store, on that question only, whatever the model asks for', async () => {
+	test('a question gets exactly one answer from the store, on that question only, whatever the model asks for; the same notification again adds none', async () => {
 		const before = (await listExecutions(rest, QUESTIONS.id)).length;
 		const answersBefore = sim.state.answers.length;
 		const question = sim.addQuestion({
@@ -990,6 +990,23 @@ describe('question-answers.json', () => {
 		expect(await notify(QUESTIONS, asked)).toBe(200);
 		const [run] = await newExecutions(QUESTIONS, before, 1);
 		expect(run.error).toBeUndefined();
+
+		// The trigger read the question (the notification has only its ID); no Question → Get
+		// after it: one read of the question, then the tool's check for an answer and its answer.
+		expect(asked).not.toHaveProperty('text');
+		expect(itemsOf(run, 'Question asked')[0]).toMatchObject({
+			businessId: BUSINESS,
+			questionId: question.id,
+			text: 'Чайник выключается сам, когда вода закипит?',
+			authorType: 'USER',
+			question: { questionIdentifiers: { id: question.id, offerId: 'KETTLE-02' } },
+		});
+		expect(sim.requests.map((r) => r.operationId)).toEqual([
+			'getGoodsQuestions',
+			'getGoodsQuestionAnswers',
+			'updateGoodsQuestionTextEntity',
+		]);
+		expect(sim.requests[0].json).toMatchObject({ questionIds: [question.id] });
 
 		// The model got the question, and a tool that takes the text only.
 		const offered = (openAi.requests[0].json.tools as Array<{ function: any }>).map((t) => ({
@@ -1007,6 +1024,17 @@ describe('question-answers.json', () => {
 			sim.state.answers.slice(answersBefore).map((a) => [a.questionId, a.author.type, a.text]),
 		).toEqual([[question.id, 'BUSINESS', AI_ANSWER]]);
 		expect(sim.requests.every((r) => businessOf(r) === BUSINESS)).toBe(true);
+		expect(openAi.requests).toHaveLength(2);
+
+		// Market delivers the same notification again, and notifies the store's answer.
+		const answered = sim.state.notifications.filter(
+			(n) => n.notificationType === 'QUESTION_ANSWER_CREATED',
+		);
+		expect(answered).toHaveLength(1);
+		for (const body of [asked, ...answered]) expect(await notify(QUESTIONS, body)).toBe(200);
+		await sleep(QUIET_MS);
+		expect(await listExecutions(rest, QUESTIONS.id)).toHaveLength(before + 1);
+		expect(sim.state.answers.slice(answersBefore)).toHaveLength(1);
 		expect(openAi.requests).toHaveLength(2);
 	});
 
