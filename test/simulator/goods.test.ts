@@ -10,6 +10,8 @@ const B = FIXTURE_FACTS.businesses.demo;
 const F = FIXTURE_FACTS.demoFeedbacks;
 const Q = FIXTURE_FACTS.demoQuestions;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const NEW_REVIEW = { businessId: B, offerId: 'KETTLE-01', rating: 5 };
 const t = useGoodsSimulator();
 
 /** A valid request of each method. */
@@ -116,19 +118,41 @@ describe('subscription tiers', () => {
 });
 
 describe('settings for what the spec leaves open', () => {
-	it('feedbackOrder: latest published first, earliest first, or shuffled per listing', async () => {
+	it('feedbackOrder: latest published first, earliest first, latest written first, or shuffled per listing', async () => {
 		const desc = await feedbackIds();
 		expect(desc[0]).toBe(F.latestId);
 		t.sim.feedbackOrder = 'publishedAsc';
 		expect(await feedbackIds()).toEqual(reversed(desc));
+		// Published a minute ago after a week in moderation, and two minutes ago after a day.
+		const now = t.now;
+		const late = t.sim.addFeedback({
+			...NEW_REVIEW,
+			publishedAt: new Date(now - 60_000).toISOString(),
+			moderationMs: 7 * DAY,
+		});
+		const early = t.sim.addFeedback({
+			...NEW_REVIEW,
+			publishedAt: new Date(now - 120_000).toISOString(),
+			moderationMs: DAY,
+		});
+		t.sim.feedbackOrder = 'publishedDesc';
+		const byPublication = await feedbackIds();
+		expect(byPublication.slice(0, 2)).toEqual([late.feedbackId, early.feedbackId]);
+		t.sim.feedbackOrder = 'createdDesc';
+		const byWriting = await feedbackIds();
+		const written = (id: number) =>
+			Date.parse(t.sim.state.feedbacks.find((f) => f.feedbackId === id)!.createdAt);
+		expect(byWriting.map(written)).toEqual(byWriting.map(written).sort((a, b) => b - a));
+		expect(byWriting.indexOf(late.feedbackId)).toBeGreaterThan(byWriting.indexOf(early.feedbackId));
+		expect([...byWriting].sort()).toEqual([...byPublication].sort());
 		t.sim.feedbackOrder = 'shuffled';
 		const first = await feedbackIds();
 		const second = await feedbackIds();
 		// Each listing has every review once, in an order of its own.
-		expect([...first].sort()).toEqual([...desc].sort());
-		expect([...second].sort()).toEqual([...desc].sort());
+		expect([...first].sort()).toEqual([...byPublication].sort());
+		expect([...second].sort()).toEqual([...byPublication].sort());
 		expect(first).not.toEqual(second);
-		expect(first).not.toEqual(desc);
+		expect(first).not.toEqual(byPublication);
 	});
 
 	it('feedbackCommentOrder: the thread earliest first, or latest first', async () => {

@@ -217,7 +217,7 @@ function getGoodsFeedbacks(this: HandlerHost, ctx: Ctx): Reply {
 	};
 	return goodsList(this, ctx, feedbacks, {
 		order: this.feedbackOrder,
-		at: (f) => f.publishedAt,
+		at: (f) => (this.feedbackOrder === 'createdDesc' ? f.createdAt : f.publishedAt),
 		id: (f) => f.feedbackId,
 		scope: `feedbacks|${JSON.stringify(filters)}`,
 		name: 'feedbacks',

@@ -23,13 +23,16 @@ import type {
  * The order of reviews (getGoodsFeedbacks) and of review comments (getGoodsFeedbackComments):
  * the spec says "in order of publication" without a direction.
  * - `publishedDesc`: latest published first; `publishedAsc`: earliest first;
+ * - `createdDesc`: latest written first, which looks like the latest published first until a
+ *   review is published out of the order it was written in;
  * - `shuffled`: a new random order for every listing (its pages follow that listing's order).
  * Comments carry no date; the simulator keeps when each was written.
  */
-export type FeedbackOrder = 'publishedDesc' | 'publishedAsc' | 'shuffled';
+export type FeedbackOrder = 'publishedDesc' | 'publishedAsc' | 'createdDesc' | 'shuffled';
 export const FEEDBACK_ORDERS: readonly FeedbackOrder[] = [
 	'publishedDesc',
 	'publishedAsc',
+	'createdDesc',
 	'shuffled',
 ];
 
