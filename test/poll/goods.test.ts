@@ -280,6 +280,105 @@ describe('Polling Trigger: new reviews and questions', () => {
 		},
 	);
 
+	test.each(['publishedDesc', 'publishedAsc', 'createdDesc', 'shuffled'] as const)(
+		'reviews filtered on the date written and listed %s: none lost or repeated; once Market has shown its order a quiet poll reads one page, every page once an hour; an order it cannot show costs every page',
+		async (order) => {
+			sim.feedbackDateFilter = 'created';
+			sim.feedbackOrder = order;
+			// 130 reviews written in the last 20 days: three pages in the window.
+			for (let i = 0; i < 130; i++) {
+				const moderationMs = ((i * 37) % 48) * HOUR;
+				const at = now - 60_000 - ((i * 3.7 * HOUR) % (20 * DAY));
+				sim.addFeedback({
+					businessId: BUSINESS,
+					offerId: OFFER,
+					rating: 4,
+					publishedAt: new Date(Math.max(at, now - 20 * DAY + moderationMs)).toISOString(),
+					moderationMs,
+				});
+			}
+			const poll = await harness(['review']);
+			await poll.poll();
+			const pages = () =>
+				Math.ceil(
+					sim.state.feedbacks.filter(
+						(f) => !f.deleted && Date.parse(f.createdAt) > now - SAFETY_MS - 2 * HOUR,
+					).length / 50,
+				);
+			const written: string[] = [];
+			const emitted: string[] = [];
+			const perPoll: number[] = [];
+			const pollOnce = async () => {
+				tick();
+				sim.requests.length = 0;
+				emitted.push(...texts(await poll.poll()).map(String));
+				perPoll.push(calls().length);
+			};
+			// A review every poll: most just written, every third after days in moderation.
+			for (let k = 0; k < 20; k++) {
+				const text = `review ${k}`;
+				review(text, k % 3 === 2 ? (k + 1) * DAY : 10 * 60_000);
+				written.push(text);
+				await pollOnce();
+			}
+			const shown = (staticOf(poll).reviews as IDataObject).order as IDataObject;
+			const proven = order === 'publishedDesc' || order === 'publishedAsc';
+			expect(emitted).toEqual(written);
+			expect(pages()).toBeGreaterThanOrEqual(3);
+			// Quiet polls, then one written three weeks ago and published now.
+			perPoll.length = 0;
+			for (let k = 0; k < 3; k++) await pollOnce();
+			review('three weeks in moderation', 21 * DAY);
+			written.push('three weeks in moderation');
+			await pollOnce();
+			expect(emitted).toEqual(written);
+			expect(perPoll).toEqual(Array(4).fill(proven ? 1 : pages()));
+			// Within the hour every page is read once, and quiet polls are one page again.
+			perPoll.length = 0;
+			for (let k = 0; k < 60; k++) await pollOnce();
+			expect(emitted).toEqual(written);
+			process.stderr.write(
+				`[poll goods cost] reviews by date written, listed ${order}: order shown ${JSON.stringify(shown)}; requests of 60 quiet polls ${perPoll.reduce((a, b) => a + b)} (${pages()} pages in the window)\n`,
+			);
+			if (proven) {
+				expect(perPoll.filter((n) => n > 1)).toEqual([pages()]);
+				expect(perPoll.filter((n) => n === 1)).toHaveLength(59);
+			} else expect(perPoll.every((n) => n === pages())).toBe(true);
+		},
+	);
+
+	test('reviews listed earliest first: when Market no longer takes the page token it gave, the poll reads the window from its start, and nothing is lost', async () => {
+		sim.feedbackDateFilter = 'created';
+		sim.feedbackOrder = 'publishedAsc';
+		for (let i = 0; i < 60; i++)
+			sim.addFeedback({
+				businessId: BUSINESS,
+				offerId: OFFER,
+				rating: 3,
+				publishedAt: new Date(now - 60_000 - i * HOUR).toISOString(),
+				moderationMs: ((i * 7) % 30) * HOUR,
+			});
+		const poll = await harness(['review']);
+		await poll.poll();
+		for (let k = 0; k < 20; k++) {
+			review(`before ${k}`, k % 3 === 2 ? 3 * DAY : 60_000);
+			tick();
+			expect(texts(await poll.poll())).toEqual([`before ${k}`]);
+		}
+		const cursor = staticOf(poll).reviews as IDataObject;
+		expect(typeof cursor.tail).toBe('string');
+		review('after the token was refused');
+		sim.injectFault('getGoodsFeedbacks', { status: 400 }, 1);
+		tick();
+		sim.requests.length = 0;
+		expect(texts(await poll.poll())).toEqual(['after the token was refused']);
+		expect(calls()).toEqual(['getGoodsFeedbacks', 'getGoodsFeedbacks', 'getGoodsFeedbacks']);
+		tick();
+		sim.requests.length = 0;
+		expect(await poll.poll()).toEqual([]);
+		expect(calls()).toEqual(['getGoodsFeedbacks']);
+	});
+
 	test('Market failing: a poll that cannot list emits nothing and keeps its cursor; the next one emits what came, once; the other kind still emits', async () => {
 		const poll = await harness();
 		await poll.poll();

@@ -3,6 +3,7 @@
  * window a poll lists, what tells the review filter's date, what is new, what is remembered and
  * for how long, and when the first page of questions is enough.
  */
+import { PROOF_DIGITS } from '../../nodes/YandexMarket/poll/cursor';
 import {
 	advanceQuestions,
 	advanceReviews,
@@ -13,8 +14,12 @@ import {
 	newQuestions,
 	newReviews,
 	observeDates,
+	observeOrder,
+	pagesSuffice,
 	probeCandidate,
-	QUESTION_AUDIT_MS,
+	reviewFullRead,
+	reviewOrderOf,
+	AUDIT_MS,
 	questionAuditDue,
 	questionDay,
 	readQuestionCursor,
@@ -61,40 +66,126 @@ describe('review cursor', () => {
 
 	test('new: an ID not listed before; `from` moves only forward', () => {
 		let cursor = startReviews(1, T);
-		cursor = advanceReviews(cursor, [item(1, T - HOUR), item(2, T)], T, T + 1000, 'unknown');
+		cursor = advanceReviews(cursor, [item(1, T - HOUR), item(2, T)], T, T + 1000, {
+			dates: 'unknown',
+		});
 		expect(newReviews(cursor, [item(1, 0), item(2, 0), item(3, 0)]).map((r) => r.id)).toEqual([3]);
 		expect(cursor.seen).toEqual({ '1': T + 1000, '2': T + 1000 });
-		expect(advanceReviews(cursor, [], T - HOUR, T, 'unknown').from).toBe(cursor.from);
+		expect(advanceReviews(cursor, [], T - HOUR, T, { dates: 'unknown' }).from).toBe(cursor.from);
 	});
 
 	test('an ID is let go of only once no later window can list it: at the safety window’s edge, or right after the last poll once the filter is on publication', () => {
 		let cursor = startReviews(1, T);
-		cursor = advanceReviews(cursor, [item(1, T)], T, T, 'unknown');
-		// Unknown filter: kept while it could still be in a 26-day window.
+		cursor = advanceReviews(cursor, [item(1, T)], T, T, { dates: 'unknown' });
+		// Unknown filter: kept while the window, from SAFETY_MS before the last full read, can list it.
+		const base = (at: number) => at - SETTLE_MS - SAFETY_MS;
 		const edge = T + SAFETY_MS + KEEP_MARGIN_MS + SETTLE_MS;
-		expect(advanceReviews(cursor, [], edge - 1000, edge, 'unknown').seen['1']).toBe(T);
-		expect(advanceReviews(cursor, [], edge, edge, 'unknown').seen['1']).toBeUndefined();
+		const unknown = (at: number) => ({ dates: 'unknown' as const, base: base(at) });
+		expect(advanceReviews(cursor, [], edge - 1000, edge, unknown(edge - 1000)).seen['1']).toBe(T);
+		expect(advanceReviews(cursor, [], edge, edge, unknown(edge)).seen['1']).toBeUndefined();
+		// Between full reads the window keeps its start: nothing is let go of.
+		expect(advanceReviews(cursor, [], edge, edge, { dates: 'unknown' }).seen['1']).toBe(T);
 		// Filter on publication: the next window starts at this poll, less the margin.
 		const later = T + KEEP_MARGIN_MS + SETTLE_MS;
-		expect(advanceReviews(cursor, [], later - 1000, later, 'published').seen['1']).toBe(T);
-		expect(advanceReviews(cursor, [], later, later, 'published').seen['1']).toBeUndefined();
+		expect(advanceReviews(cursor, [], later - 1000, later, { dates: 'published' }).seen['1']).toBe(
+			T,
+		);
+		expect(
+			advanceReviews(cursor, [], later, later, { dates: 'published' }).seen['1'],
+		).toBeUndefined();
 	});
 
 	test('at most MAX_SEEN IDs, the most recently first seen kept', () => {
 		let cursor = startReviews(1, T);
 		const many = Array.from({ length: MAX_SEEN + 5 }, (_, i) => item(i + 1, T));
-		cursor = advanceReviews(cursor, many.slice(0, 5), T, T, 'unknown');
-		cursor = advanceReviews(cursor, many.slice(5), T + 1000, T + 1000, 'unknown');
+		cursor = advanceReviews(cursor, many.slice(0, 5), T, T, { dates: 'unknown' });
+		cursor = advanceReviews(cursor, many.slice(5), T + 1000, T + 1000, { dates: 'unknown' });
 		expect(Object.keys(cursor.seen)).toHaveLength(MAX_SEEN);
 		expect(cursor.seen['1']).toBeUndefined();
 		expect(cursor.seen[String(MAX_SEEN + 5)]).toBe(T + 1000);
+	});
+
+	describe('the order of reviews', () => {
+		// Reviews 1–4 listed before (written an hour apart), then new ones.
+		const seen = { '1': T, '2': T, '3': T, '4': T };
+		const old = [
+			item(4, T - HOUR),
+			item(3, T - 2 * HOUR),
+			item(2, T - 3 * HOUR),
+			item(1, T - 4 * HOUR),
+		];
+		const fresh = item(5, T + HOUR);
+		// Published now, written before review 4 was.
+		const late = item(6, T - 5 * HOUR);
+		const none = observeOrder(startReviews(1, T).order, {}, []);
+
+		test('new reviews ahead of all listed before count for the latest first; behind them, for the earliest first; on both sides, for neither', () => {
+			const desc = observeOrder(none, seen, [fresh, ...old]);
+			expect(desc.desc).toBeCloseTo(Math.log10(5));
+			expect([desc.asc, desc.descMoved]).toEqual([0, false]);
+			const asc = observeOrder(none, seen, [...old].reverse().concat(fresh));
+			expect([asc.desc, asc.asc > 0]).toEqual([0, true]);
+			const both = observeOrder(desc, seen, [fresh, ...old, late]);
+			expect(both).toEqual({ desc: 0, asc: 0, descMoved: false, ascMoved: false });
+			// Nothing new, or nothing listed before: no evidence either way.
+			expect(observeOrder(desc, seen, old)).toEqual(desc);
+			expect(observeOrder(desc, {}, old)).toEqual(desc);
+		});
+
+		test('shown only with the odds of a random order below 10^-12 and a review published out of the order it was written in', () => {
+			let order = none;
+			let polls = 0;
+			while (order.desc < PROOF_DIGITS) {
+				order = observeOrder(order, seen, [fresh, ...old]);
+				polls++;
+			}
+			// One new review ahead of four, eighteen times: (1/5)^18 < 10^-12, but every new one was
+			// also written last, as an order by the date written would list them.
+			expect(polls).toBe(18);
+			expect(reviewOrderOf(order)).toBeUndefined();
+			order = observeOrder(order, seen, [late, ...old]);
+			expect(order.descMoved).toBe(true);
+			expect(reviewOrderOf(order)).toBe('desc');
+			// A listing out of that order takes it back.
+			expect(
+				reviewOrderOf(observeOrder(order, seen, [old[0], late, ...old.slice(1)])),
+			).toBeUndefined();
+		});
+
+		test('pages read where new reviews start suffice when they hold one listed before and the order held', () => {
+			const proven = { desc: PROOF_DIGITS, asc: 0, descMoved: true, ascMoved: false };
+			const cursor = { ...startReviews(1, T), order: proven, seen };
+			expect(pagesSuffice(cursor, [fresh, late, old[0]])).toBe(true);
+			expect(pagesSuffice(cursor, [fresh, late])).toBe(false);
+			expect(pagesSuffice(cursor, [old[0], fresh])).toBe(false);
+			expect(pagesSuffice({ ...cursor, order: none }, [fresh, old[0]])).toBe(false);
+			const ascending = {
+				...cursor,
+				order: { desc: 0, asc: 13, descMoved: false, ascMoved: true },
+			};
+			expect(pagesSuffice(ascending, [old[1], old[0], late, fresh])).toBe(true);
+			expect(pagesSuffice(ascending, [late, old[0], fresh])).toBe(false);
+		});
+
+		test('every page is read each poll until the order is shown, then once an hour; always when the filter is on publication', () => {
+			const proven = { desc: PROOF_DIGITS, asc: 0, descMoved: true, ascMoved: false };
+			const cursor = { ...startReviews(1, T), fullAt: T, order: proven };
+			expect(reviewFullRead({ ...cursor, order: none }, T)).toBe(true);
+			expect(reviewFullRead(cursor, T + AUDIT_MS - SETTLE_MS - 1000)).toBe(false);
+			expect(reviewFullRead(cursor, T + AUDIT_MS - SETTLE_MS)).toBe(true);
+			expect(reviewFullRead({ ...cursor, dates: 'published' }, T)).toBe(true);
+		});
 	});
 
 	test("a stored cursor is used only when it is this version's and this business's", () => {
 		const cursor = startReviews(5, T);
 		expect(readReviewCursor(JSON.parse(JSON.stringify(cursor)), 5)).toEqual(cursor);
 		expect(readReviewCursor(cursor, 6)).toBeUndefined();
-		expect(readReviewCursor({ ...cursor, v: 2 }, 5)).toBeUndefined();
+		expect(readReviewCursor({ ...cursor, v: 3 }, 5)).toBeUndefined();
+		// A cursor of the version before: its window starts a full read at once.
+		const { base, fullAt, order, ...v1 } = cursor;
+		expect(readReviewCursor({ ...v1, v: 1 }, 5)).toEqual({ ...cursor, fullAt: 0 });
+		expect([base, fullAt, order.desc]).toEqual([cursor.from - SAFETY_MS, 0, 0]);
 		expect(readReviewCursor({ ...cursor, dates: 'sideways' }, 5)).toBeUndefined();
 		expect(readReviewCursor(undefined, 5)).toBeUndefined();
 	});
@@ -112,13 +203,13 @@ describe('question cursor', () => {
 	test('every page again once an hour (Market’s clock)', () => {
 		const full = advanceQuestions(startQuestions(1, [], T), [], T, { day: '2026-11-05' });
 		expect(questionAuditDue(full)).toBe(false);
-		const almost = advanceQuestions(full, [], T + QUESTION_AUDIT_MS - SETTLE_MS - 1000, undefined);
+		const almost = advanceQuestions(full, [], T + AUDIT_MS - SETTLE_MS - 1000, undefined);
 		expect(questionAuditDue(almost)).toBe(false);
-		const due = advanceQuestions(full, [], T + QUESTION_AUDIT_MS - SETTLE_MS, undefined);
+		const due = advanceQuestions(full, [], T + AUDIT_MS - SETTLE_MS, undefined);
 		expect(questionAuditDue(due)).toBe(true);
 		expect(due.day).toBe('2026-11-05');
 		// n8n was away: the next poll reads every page, whenever the last one was.
-		expect(questionAuditDue(almost, T + QUESTION_AUDIT_MS)).toBe(true);
+		expect(questionAuditDue(almost, T + AUDIT_MS)).toBe(true);
 		expect(marketNowFrom(T, 1000, 1000 + HOUR)).toBe(T + HOUR);
 		expect(marketNowFrom(T, undefined, 5000)).toBe(T);
 	});

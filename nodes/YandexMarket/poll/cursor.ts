@@ -184,7 +184,8 @@ export function sortedByActivity(listed: ListedChat[], at: number): boolean {
 	return true;
 }
 
-const log10Factorial = (n: number) => {
+/** log10(n!): odds of orders are sums of these. */
+export const log10Factorial = (n: number) => {
 	let sum = 0;
 	for (let k = 2; k <= n; k++) sum += Math.log10(k);
 	return sum;

@@ -1,14 +1,16 @@
 /**
  * One poll of the Polling Trigger for new reviews or new questions, from the cursor to the
  * items (goodsCursor.ts has the rules):
- *   reviews: every page of the window (getGoodsFeedbacks), and once, when a new review tells
- *   which date Market's filter means, the window after the last poll (one more request);
+ *   reviews: every page of the window (getGoodsFeedbacks), or, once Market has shown the
+ *   direction of its order, the pages where new reviews can be; and once, when a new review
+ *   tells which date Market's filter means, the window after the last poll (one more request);
  *   questions: the first page of the window (getGoodsQuestions), and every page when its count
  *   shows one the cursor does not know, or once an hour.
  * Items are Review → Get's and Question → Get's output, with the ID, text, rating and author at
  * the top. Every request goes through the shared transport (pacing, waits on 420, retries).
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, NodeApiError } from 'n8n-workflow';
+import { asNodeError } from '../shared/errors';
 import { memory } from '../shared/memory';
 import { inSequence } from '../shared/pacing';
 import { fetchPages } from '../shared/pager';
@@ -24,18 +26,24 @@ import {
 	newQuestions,
 	newReviews,
 	observeDates,
+	observeOrder,
+	pagesSuffice,
 	probeCandidate,
 	questionAuditDue,
 	questionDay,
 	readQuestionCursor,
 	readReviewCursor,
+	reviewFullRead,
+	reviewOrderOf,
 	reviewWindowStart,
+	SAFETY_MS,
 	startQuestions,
 	startReviews,
 	unknownBeyond,
 	type Listed,
 	type QuestionCursor,
 	type ReviewCursor,
+	type ReviewOrder,
 } from './goodsCursor';
 
 /** What a review and question poll needs to know. */
@@ -72,11 +80,20 @@ interface Listing {
 	complete: boolean;
 	/** Market's count of the first page (questions). */
 	total?: number;
+	/** The page token that fetched the last page read (none: the first page). */
+	tail?: string;
+}
+
+interface Walk {
+	/** Ends the walk after this page (`index` 0 is the first page read). */
+	stop?: (page: Entry[], total: number | undefined, index: number) => boolean;
+	/** The page token to start at. */
+	from?: string;
 }
 
 /**
- * Lists every page of each body, once per ID; `stop` may end the walk after the first page.
- * Without Market's Date, the local clock stands in.
+ * Lists every page of each body, once per ID, unless `walk.stop` ends it. Without Market's
+ * Date, the local clock stands in.
  */
 async function list(
 	this: IPollFunctions,
@@ -84,7 +101,7 @@ async function list(
 	operationId: 'getGoodsFeedbacks' | 'getGoodsQuestions',
 	bodies: IDataObject[],
 	idOf: (dto: IDataObject) => unknown,
-	stop?: (first: Entry[], total: number | undefined) => boolean,
+	walk: Walk = {},
 ): Promise<Listing> {
 	const entries: Entry[] = [];
 	const ids = new Set<number>();
@@ -93,8 +110,9 @@ async function list(
 	let total: number | undefined;
 	let complete = true;
 	let pages = 0;
+	let tail: string | undefined;
 	for (const body of bodies) {
-		const walk = await fetchPages.call(
+		const result = await fetchPages.call(
 			this,
 			{
 				operationId,
@@ -104,10 +122,12 @@ async function list(
 				maxRateLimitWaitMs: options.rateLimitWaitMs,
 			},
 			{
-				onPage: (page, response) => {
+				from: walk.from,
+				onPage: (page, response, token) => {
 					const at = answeredAt(response) ?? Date.now();
 					first ??= at;
 					last = Math.max(last, at);
+					tail = token;
 					const mapped = page.map((dto) => ({
 						id: Number(idOf(dto)),
 						createdAt: marketTime(dto.createdAt),
@@ -116,18 +136,17 @@ async function list(
 					for (const entry of mapped)
 						if (Number.isFinite(entry.id) && !ids.has(entry.id) && ids.add(entry.id))
 							entries.push(entry);
-					if (pages++ === 0) {
+					if (pages === 0) {
 						const count = (response.body.result as IDataObject | undefined)?.totalCount;
 						total = typeof count === 'number' ? count : undefined;
-						if (stop?.(mapped, total)) return false;
 					}
-					return true;
+					return !walk.stop?.(mapped, total, pages++);
 				},
 			},
 		);
-		complete &&= walk.complete;
+		complete &&= result.complete;
 	}
-	return { entries, first: first ?? Date.now(), last: last || Date.now(), complete, total };
+	return { entries, first: first ?? Date.now(), last: last || Date.now(), complete, total, tail };
 }
 
 /** A new review's item, as the webhook trigger's: ID, text, rating and author on top, the review below. */
@@ -216,6 +235,41 @@ function keep(this: IPollFunctions, field: string, key: string, value: object, f
 	if (first) firstActivations.set(`${key}|${field}`, value);
 }
 
+/**
+ * The pages of the review window where new reviews can be, in the order Market has shown:
+ * from the first page to one that holds a review listed before (latest first), or from the
+ * window's last page on (earliest first). Undefined when those pages do not show that they
+ * hold all that is new (the order did not hold, or Market refused the token): read every page.
+ */
+async function readWhereNew(
+	this: IPollFunctions,
+	options: GoodsOptions,
+	cursor: ReviewCursor,
+	now: number,
+): Promise<{ listing?: Listing; order: ReviewOrder }> {
+	const bodies = reviewBodies(cursor.base, now);
+	if (bodies.length !== 1) return { order: cursor.order };
+	const known = (page: Entry[]) => page.some((r) => cursor.seen[String(r.id)] !== undefined);
+	const latestFirst = reviewOrderOf(cursor.order) === 'desc';
+	const from = latestFirst ? undefined : cursor.tail;
+	let listing: Listing;
+	try {
+		const walk = latestFirst ? { stop: known } : { from };
+		listing = await list.call(this, options, 'getGoodsFeedbacks', bodies, reviewId, walk);
+	} catch (error) {
+		// A token Market no longer takes: read the window from its start.
+		const failure = asNodeError(this.getNode(), error);
+		if (from && (failure as NodeApiError).httpCode === '400') return { order: cursor.order };
+		throw failure;
+	}
+	// Only a walk to the window's end knows its last page.
+	if (latestFirst && !listing.complete) listing.tail = cursor.tail;
+	const order = observeOrder(cursor.order, cursor.seen, listing.entries);
+	// Walked from the first page to the last: that is the whole window, in any order.
+	const whole = listing.complete && from === undefined;
+	return whole || pagesSuffice(cursor, listing.entries) ? { listing, order } : { order };
+}
+
 /** New reviews since the last poll; the first activation lists the window and emits nothing. */
 export async function pollReviews(
 	this: IPollFunctions,
@@ -226,15 +280,21 @@ export async function pollReviews(
 		const before = stored(this, 'reviews', options.key, read);
 		const cursor: ReviewCursor =
 			before ?? startReviews(options.businessId, await marketNow.call(this, options));
-		const start = reviewWindowStart(cursor);
 		const now = marketNowFrom(cursor.from, cursor.local, Date.now());
-		const listing = await list.call(
-			this,
-			options,
-			'getGoodsFeedbacks',
-			reviewBodies(start, now),
-			reviewId,
-		);
+		let order = cursor.order;
+		let listing: Listing | undefined;
+		if (before && !reviewFullRead(cursor, now))
+			({ listing, order } = await readWhereNew.call(this, options, cursor, now));
+		const full = listing === undefined;
+		// A full read starts the window anew: SAFETY_MS before the last poll.
+		const base = full ? cursor.from - SAFETY_MS : cursor.base;
+		const start = reviewWindowStart({ ...cursor, base });
+		if (!listing) {
+			const bodies = reviewBodies(start, now);
+			listing = await list.call(this, options, 'getGoodsFeedbacks', bodies, reviewId);
+			if (bodies.length > 1) listing.tail = undefined;
+			if (before) order = observeOrder(order, cursor.seen, listing.entries);
+		}
 		let dates = observeDates(cursor.dates, listing.entries, start);
 		const fresh = before ? newReviews(cursor, listing.entries) : [];
 		const candidate = probeCandidate({ ...cursor, dates }, fresh);
@@ -249,7 +309,13 @@ export async function pollReviews(
 			);
 			dates = probe.entries.some((r) => r.id === candidate.id) ? 'published' : 'created';
 		}
-		const next = advanceReviews(cursor, listing.entries, listing.first, listing.last, dates);
+		const next = advanceReviews(cursor, listing.entries, listing.first, listing.last, {
+			dates,
+			order,
+			base,
+			tail: listing.tail,
+			...(full ? { fullAt: listing.first } : {}),
+		});
 		keep.call(this, 'reviews', options.key, { ...next, local: Date.now() }, !before);
 		return fresh
 			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
@@ -281,7 +347,9 @@ export async function pollQuestions(
 			'getGoodsQuestions',
 			audit ? auditBodies(before.at, now, sort) : [{ dateFrom: before.day, sort }],
 			questionId,
-			audit ? undefined : (page, total) => !unknownBeyond(before, page, total),
+			audit
+				? {}
+				: { stop: (page, total, index) => index === 0 && !unknownBeyond(before, page, total) },
 		);
 		const fresh = newQuestions(before, listing.entries);
 		// After a full read the window starts SAFETY_MS before now: one request from then on.
@@ -319,10 +387,12 @@ export async function sampleGoods(
 					'getGoodsQuestions',
 					[{ sort: 'CREATED_AT_DESC' }],
 					questionId,
-					() => true,
+					{ stop: () => true },
 				);
 	if (kind === 'review' && listing.entries.length === 0)
-		listing = await list.call(this, options, 'getGoodsFeedbacks', [{}], reviewId, () => true);
+		listing = await list.call(this, options, 'getGoodsFeedbacks', [{}], reviewId, {
+			stop: () => true,
+		});
 	const latest = listing.entries
 		.filter((e) => Number.isFinite(e.createdAt))
 		.sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)[0];

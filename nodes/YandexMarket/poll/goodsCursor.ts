@@ -5,25 +5,32 @@
  *
  * Market's spec leaves open the order of reviews ("by publication", no direction) and which
  * date getGoodsFeedbacks' dateTimeFrom filters on (creation or publication), and a review or
- * question can be published long after it was written. So neither cursor uses an order: each
- * poll reads every page of a window that holds everything new, and what is new is an ID it
- * has not listed before.
+ * question can be published long after it was written. So neither cursor trusts an order or a
+ * date it has not seen hold: what is new is an ID it has not listed before, in a window that
+ * holds everything new.
  *
  * Reviews. Every date the filter could mean lies between a review's `createdAt` and the
  * moment a listing first showed it. The window starts at `from` (Market's time of the last
  * poll, less a margin) once a listing has shown a review whose `createdAt` is at or before the
  * window's start, which only a filter on publication does; until then, or once a probe has
- * shown that the filter is on creation, it starts SAFETY_MS earlier, and a review published
- * more than SAFETY_MS after it was written is not seen. IDs are kept until no later window
- * can list them.
+ * shown that the filter is on creation, it starts at `base`, SAFETY_MS before the last full
+ * read, and a review published more than SAFETY_MS after it was written is not seen. In such
+ * a window a poll reads every page until Market has shown the direction of its order
+ * (`ReviewOrder`); then only the pages where new reviews can be: from the first page up to one
+ * that holds a review listed before (latest first), or from the window's last page on, by the
+ * page token that fetched it (earliest first; the spec says a token received earlier may be
+ * passed again). Every page read is checked against that order, and once an hour every page
+ * is read again. IDs are kept until no later window can list them.
  *
  * Questions. Their dates are creation days (the spec says so). The window starts on a fixed
  * day, SAFETY_MS back, moved once an hour when every page is read again; between those reads
  * the window only grows, so the `totalCount` of its first page says whether anything is
  * listed that is neither on that page nor remembered: then every page is read.
  */
-/** Market's times have whole seconds, and two of its servers' clocks may differ a little. */
-export const SETTLE_MS = 2000;
+import { AUDIT_MS, log10Factorial, PROOF_DIGITS, SETTLE_MS } from './cursor';
+
+export { AUDIT_MS, SETTLE_MS };
+
 /**
  * How long after it was written a review or question may be published and still be emitted
  * (when Market's filter is on the date it was written): 26 days, so that a question window
@@ -32,20 +39,38 @@ export const SETTLE_MS = 2000;
 export const SAFETY_MS = 26 * 86_400_000;
 /** Extra time an ID is kept beyond the window it can be listed in (clock differences). */
 export const KEEP_MARGIN_MS = 86_400_000;
-/** Every page of the question window is read again this often (Market's clock). */
-export const QUESTION_AUDIT_MS = 3_600_000;
 /** IDs remembered per business and kind at most (the newest first seen are kept). */
 export const MAX_SEEN = 10_000;
 
 /** What getGoodsFeedbacks' date filter is seen to mean. */
 export type ReviewDates = 'unknown' | 'published' | 'created';
 
+/**
+ * What listings have shown of the direction of Market's order of reviews, for each direction:
+ * log10(1 / the chance that a random order puts every new review on that side of those
+ * listed before), summed over the listings since one that was not so; and whether a new
+ * review went there past one written after it, which an order by the date written does not do.
+ */
+export interface ReviewOrder {
+	desc: number;
+	asc: number;
+	descMoved: boolean;
+	ascMoved: boolean;
+}
+
 export interface ReviewCursor {
-	v: 1;
+	v: 2;
 	businessId: number;
 	/** Market's time of the first answer of the last complete poll, less SETTLE_MS. */
 	from: number;
 	dates: ReviewDates;
+	/** The window's start (dateTimeFrom) until the next full read, unless dates are 'published'. */
+	base: number;
+	/** Market's time of the last poll that read every page. */
+	fullAt: number;
+	order: ReviewOrder;
+	/** The page token that fetched the window's last page (none: the first page). */
+	tail?: string;
 	/** feedbackId → Market's time of the last answer of the listing that first showed it. */
 	seen: Record<string, number>;
 	/** n8n's clock at the last complete poll: how long ago that was, whatever the clocks say. */
@@ -98,21 +123,102 @@ function bounded(seen: Record<string, number>): Record<string, number> {
 
 // ----- reviews -------------------------------------------------------------
 
+const NO_ORDER: ReviewOrder = { desc: 0, asc: 0, descMoved: false, ascMoved: false };
+
 export function readReviewCursor(stored: unknown, businessId: number): ReviewCursor | undefined {
-	if (!isObject(stored) || stored.v !== 1 || stored.businessId !== businessId) return undefined;
+	if (!isObject(stored) || stored.businessId !== businessId) return undefined;
 	if (typeof stored.from !== 'number' || !isObject(stored.seen)) return undefined;
 	if (!['unknown', 'published', 'created'].includes(String(stored.dates))) return undefined;
+	// A v1 cursor read every page each poll: its window starts a full read from now on.
+	if (stored.v === 1) {
+		const v1 = stored as unknown as Omit<ReviewCursor, 'v'>;
+		return { ...v1, v: 2, base: v1.from - SAFETY_MS, fullAt: 0, order: NO_ORDER };
+	}
+	if (stored.v !== 2 || typeof stored.base !== 'number' || !isObject(stored.order))
+		return undefined;
 	return stored as unknown as ReviewCursor;
 }
 
 /** The cursor of a first activation at Market's time `at`: the baseline listing comes next. */
 export function startReviews(businessId: number, at: number): ReviewCursor {
-	return { v: 1, businessId, from: at - SETTLE_MS, dates: 'unknown', seen: {} };
+	const from = at - SETTLE_MS;
+	return {
+		v: 2,
+		businessId,
+		from,
+		dates: 'unknown',
+		base: from - SAFETY_MS,
+		fullAt: 0,
+		order: NO_ORDER,
+		seen: {},
+	};
 }
 
 /** Where this poll's window starts (dateTimeFrom, exclusive). */
 export function reviewWindowStart(cursor: ReviewCursor): number {
-	return cursor.dates === 'published' ? cursor.from : cursor.from - SAFETY_MS;
+	return cursor.dates === 'published' ? cursor.from : cursor.base;
+}
+
+/** The direction Market has shown it lists reviews in, if it has. */
+export function reviewOrderOf(order: ReviewOrder): 'desc' | 'asc' | undefined {
+	if (order.descMoved && order.desc >= PROOF_DIGITS) return 'desc';
+	if (order.ascMoved && order.asc >= PROOF_DIGITS) return 'asc';
+	return undefined;
+}
+
+/**
+ * Whether this poll, at Market's time `now` (estimated), reads every page of a window that
+ * starts anew SAFETY_MS before the last poll: each poll until the order is shown, then once an
+ * hour. A window from the last poll (a filter on publication) is always read whole.
+ */
+export function reviewFullRead(cursor: ReviewCursor, now: number): boolean {
+	if (cursor.dates === 'published' || !reviewOrderOf(cursor.order)) return true;
+	return Math.max(now, cursor.from) + SETTLE_MS - cursor.fullAt >= AUDIT_MS;
+}
+
+/**
+ * What a listing, or the pages of it read in a row, shows of the order: where the reviews the
+ * cursor has not listed before are, against those it has. Both kinds listed, every new one
+ * ahead of the others is a point for the latest first, every one behind them for the earliest
+ * first; a listing with new ones on both sides is out of either order.
+ */
+export function observeOrder(
+	order: ReviewOrder,
+	seen: Record<string, number>,
+	listed: Listed[],
+): ReviewOrder {
+	const known = listed.map((r) => seen[String(r.id)] !== undefined);
+	const m = known.filter(Boolean).length;
+	const n = known.length - m;
+	if (n === 0 || m === 0) return order;
+	const newFirst = known.indexOf(true) >= n;
+	const newLast = known.indexOf(false) >= m;
+	const odds = log10Factorial(n + m) - log10Factorial(n) - log10Factorial(m);
+	// Published late: written before a review listed earlier than it was.
+	const earliestNew = Math.min(...listed.filter((_, i) => !known[i]).map((r) => r.createdAt));
+	const latestKnown = Math.max(...listed.filter((_, i) => known[i]).map((r) => r.createdAt));
+	const moved = earliestNew < latestKnown;
+	return {
+		desc: newFirst ? order.desc + odds : 0,
+		descMoved: newFirst && (order.descMoved || moved),
+		asc: newLast ? order.asc + odds : 0,
+		ascMoved: newLast && (order.ascMoved || moved),
+	};
+}
+
+/**
+ * Whether pages read in a row from where new reviews start, in the cursor's order, hold all
+ * that is new: a review listed before is among them (the rest of the window was listed before
+ * it, or after it when resuming the earliest-first window) and the order held on them.
+ */
+export function pagesSuffice(cursor: ReviewCursor, listed: Listed[]): boolean {
+	const direction = reviewOrderOf(cursor.order);
+	const after = observeOrder(cursor.order, cursor.seen, listed);
+	return (
+		direction !== undefined &&
+		reviewOrderOf(after) === direction &&
+		listed.some((r) => cursor.seen[String(r.id)] !== undefined)
+	);
 }
 
 /**
@@ -143,21 +249,22 @@ export function probeCandidate<T extends Listed>(cursor: ReviewCursor, fresh: T[
 
 /**
  * The cursor after a complete poll whose listing was answered from `first` to `last`: the IDs
- * listed are remembered, and those no later window can list are let go of.
+ * listed are remembered, and those no later window can list are let go of. `changes`: what
+ * else the poll learnt (the filter's date, the order, a full read's window and last page).
  */
 export function advanceReviews(
 	cursor: ReviewCursor,
 	listed: Listed[],
 	first: number,
 	last: number,
-	dates: ReviewDates,
+	changes: Partial<Pick<ReviewCursor, 'dates' | 'base' | 'fullAt' | 'order' | 'tail'>> = {},
 ): ReviewCursor {
 	const seen = { ...cursor.seen };
 	for (const r of listed) seen[String(r.id)] ??= last;
 	const next: ReviewCursor = {
 		...cursor,
+		...changes,
 		from: Math.max(cursor.from, first - SETTLE_MS),
-		dates,
 		seen,
 	};
 	// A review's filter date is before the answer that listed it: once that is before the next
@@ -189,7 +296,7 @@ export function questionDay(at: number): string {
  * window's first day): once an hour, and after n8n was away.
  */
 export function questionAuditDue(cursor: QuestionCursor, now = cursor.at): boolean {
-	return Math.max(now, cursor.at) + SETTLE_MS - cursor.fullAt >= QUESTION_AUDIT_MS;
+	return Math.max(now, cursor.at) + SETTLE_MS - cursor.fullAt >= AUDIT_MS;
 }
 
 /**

@@ -18,8 +18,14 @@ import {
 export interface PageWalk {
 	/** The most entries wanted; all of them by default. */
 	wanted?: number;
-	/** Each page as it comes; `false` ends the walk after it. */
-	onPage?: (entries: IDataObject[], response: MarketResponse) => boolean | void;
+	/** The page token to start at (one Market gave before); the first page by default. */
+	from?: string;
+	/** Each page as it comes, with the token that fetched it; `false` ends the walk after it. */
+	onPage?: (
+		entries: IDataObject[],
+		response: MarketResponse,
+		token: string | undefined,
+	) => boolean | void;
 }
 
 export interface Pages {
@@ -40,7 +46,7 @@ export async function fetchPages(
 	if (!pages) throw new Error(`${request.operationId} is not a list`);
 	const wanted = walk.wanted ?? Infinity;
 	const entries: IDataObject[] = [];
-	let pageToken: string | undefined;
+	let pageToken = walk.from;
 	let last: IDataObject = {};
 	for (;;) {
 		const qs: IDataObject = {
@@ -49,12 +55,13 @@ export async function fetchPages(
 		};
 		if (pageToken) qs.pageToken = pageToken;
 		const response = await marketRequest.call(this, { ...request, qs });
+		const token = pageToken;
 		last = response.body;
 		const page = pages.entries(last);
 		entries.push(...page);
 		const paging = (last.result as IDataObject | undefined)?.paging as IDataObject | undefined;
 		pageToken = page.length > 0 ? (paging?.nextPageToken as string | undefined) : undefined;
-		const goOn = walk.onPage?.(page, response) !== false;
+		const goOn = walk.onPage?.(page, response, token) !== false;
 		if (!pageToken) return { entries: entries.slice(0, wanted), last, complete: true };
 		if (!goOn || entries.length >= wanted)
 			return { entries: entries.slice(0, wanted), last, complete: false };
