@@ -222,14 +222,20 @@ export function pagesSuffice(cursor: ReviewCursor, listed: Listed[]): boolean {
 }
 
 /**
- * What a listing of the window after `start` shows of the filter: a review written at or
- * before `start` is there only when the filter is not on the date it was written.
+ * Whether a review was written before `at` whatever Market's times hide: they show whole
+ * seconds, so one shown a second before `at` may have been written after it.
+ */
+function writtenBefore(review: Listed, at: number): boolean {
+	return Number.isFinite(review.createdAt) && review.createdAt <= at - SETTLE_MS;
+}
+
+/**
+ * What a listing of the window after `start` shows of the filter: a review written before
+ * `start` is there only when the filter is not on the date it was written.
  */
 export function observeDates(dates: ReviewDates, listed: Listed[], start: number): ReviewDates {
 	if (dates === 'published') return dates;
-	return listed.some((r) => Number.isFinite(r.createdAt) && r.createdAt <= start)
-		? 'published'
-		: dates;
+	return listed.some((r) => writtenBefore(r, start)) ? 'published' : dates;
 }
 
 /** The listed reviews the cursor has not listed before. */
@@ -244,7 +250,7 @@ export function newReviews<T extends Listed>(cursor: ReviewCursor, listed: T[]):
  */
 export function probeCandidate<T extends Listed>(cursor: ReviewCursor, fresh: T[]): T | undefined {
 	if (cursor.dates !== 'unknown') return undefined;
-	return fresh.find((r) => Number.isFinite(r.createdAt) && r.createdAt <= cursor.from);
+	return fresh.find((r) => writtenBefore(r, cursor.from));
 }
 
 /**
