@@ -333,7 +333,8 @@ describe('Polling Trigger: new reviews and questions', () => {
 			await pollOnce();
 			expect(emitted).toEqual(written);
 			expect(perPoll).toEqual(Array(4).fill(proven ? 1 : pages()));
-			// Within the hour every page is read once, and quiet polls are one page again.
+			// Within the hour every page is read once, with the stretch the window's start moves past
+			// (one request more), and quiet polls are one page again.
 			perPoll.length = 0;
 			for (let k = 0; k < 60; k++) await pollOnce();
 			expect(emitted).toEqual(written);
@@ -341,7 +342,7 @@ describe('Polling Trigger: new reviews and questions', () => {
 				`[poll goods cost] reviews by date written, listed ${order}: order shown ${JSON.stringify(shown)}; requests of 60 quiet polls ${perPoll.reduce((a, b) => a + b)} (${pages()} pages in the window)\n`,
 			);
 			if (proven) {
-				expect(perPoll.filter((n) => n > 1)).toEqual([pages()]);
+				expect(perPoll.filter((n) => n > 1)).toEqual([pages() + 1]);
 				expect(perPoll.filter((n) => n === 1)).toHaveLength(59);
 			} else expect(perPoll.every((n) => n === pages())).toBe(true);
 		},
@@ -372,11 +373,117 @@ describe('Polling Trigger: new reviews and questions', () => {
 		tick();
 		sim.requests.length = 0;
 		expect(texts(await poll.poll())).toEqual(['after the token was refused']);
-		expect(calls()).toEqual(['getGoodsFeedbacks', 'getGoodsFeedbacks', 'getGoodsFeedbacks']);
+		// The refused page, the window's two pages, the stretch its start moved past.
+		expect(calls()).toEqual(Array(4).fill('getGoodsFeedbacks'));
 		tick();
 		sim.requests.length = 0;
 		expect(await poll.poll()).toEqual([]);
 		expect(calls()).toEqual(['getGoodsFeedbacks']);
+	});
+
+	/** Polls once a minute, a review each, until Market has shown its order (latest first here). */
+	async function proveOrder(poll: PollHarness) {
+		const orderShown = () => {
+			const o = (staticOf(poll).reviews as IDataObject).order as IDataObject;
+			return (o.desc as number) >= 12 && o.descMoved === true ? 'desc' : undefined;
+		};
+		const got: unknown[] = [];
+		for (let k = 0; k < 40 && !orderShown(); k++) {
+			review(`proof ${k}`, k % 3 === 2 ? (k + 1) * DAY : 5 * 60_000);
+			tick();
+			got.push(...texts(await poll.poll()));
+		}
+		expect(orderShown()).toBe('desc');
+		return got;
+	}
+
+	test.each(['publishedDesc', 'publishedAsc', 'createdDesc', 'shuffled'] as const)(
+		'reviews filtered on the date written, Market’s order shown, then listed %s: one written just after the window’s start and published right after the hourly full read comes once',
+		async (then) => {
+			sim.feedbackDateFilter = 'created';
+			for (let i = 0; i < 70; i++)
+				sim.addFeedback({
+					businessId: BUSINESS,
+					offerId: OFFER,
+					rating: 4,
+					publishedAt: new Date(now - 60_000 - i * 5 * HOUR).toISOString(),
+					moderationMs: ((i * 5) % 40) * HOUR,
+				});
+			const poll = await harness(['review']);
+			await poll.poll();
+			const proof = await proveOrder(poll);
+			expect(proof).toHaveLength(new Set(proof).size);
+			// Polls until the hourly read of every page (more than one request).
+			let requests = 1;
+			for (let k = 0; k < 70 && requests === 1; k++) {
+				tick();
+				sim.requests.length = 0;
+				expect(await poll.poll()).toEqual([]);
+				requests = calls().length;
+			}
+			expect(requests).toBeGreaterThan(1);
+			sim.feedbackOrder = then;
+			const base = (staticOf(poll).reviews as IDataObject).base as number;
+			tick(2 * 60_000);
+			// Written a minute inside the window's start (26 days in moderation), published now.
+			const edge = review('at the window’s edge', now - (base + 60_000));
+			expect(Date.parse(edge.createdAt)).toBeGreaterThan(base);
+			const emitted: unknown[] = [];
+			for (let k = 0; k < 70; k++) {
+				// Every other one after twelve days in moderation: emitted only while the trigger
+				// knows Market filters on the date written.
+				if (k % 10 === 5) review(`after ${k}`, k % 20 === 5 ? 12 * DAY : 5 * 60_000);
+				tick();
+				emitted.push(...texts(await poll.poll()));
+			}
+			const expected = [
+				'at the window’s edge',
+				...[5, 15, 25, 35, 45, 55, 65].map((k) => `after ${k}`),
+			];
+			expect(emitted.sort()).toEqual(expected.sort());
+			expect(datesOf(poll)).toBe('created');
+		},
+	);
+
+	test('reviews listed latest first: one Market lists minutes after the time it counts as published, behind a page of reviews listed since, comes at once (filter on the date written) or once (on publication)', async () => {
+		for (const filter of ['created', 'published'] as const) {
+			sim.reset();
+			sim.feedbackDateFilter = filter;
+			sim.feedbackOrder = 'publishedDesc';
+			const poll = await harness(['review']);
+			await poll.poll();
+			const emitted: unknown[] = [];
+			const pollOnce = async () => {
+				tick();
+				emitted.push(...texts(await poll.poll()));
+			};
+			if (filter === 'created') await proveOrder(poll);
+			else {
+				// A review written before the last poll and published after it: the trigger learns the
+				// filter is on publication.
+				review('moderated', 3 * HOUR);
+				await pollOnce();
+				expect(datesOf(poll)).toBe('published');
+			}
+			emitted.length = 0;
+			for (let i = 0; i < 60; i++) review(`burst ${i}`, 60_000);
+			await pollOnce();
+			expect(emitted).toHaveLength(60);
+			for (let k = 0; k < 5; k++) await pollOnce();
+			// Counted as published 20 minutes ago, before the burst, but listed only now.
+			sim.addFeedback({
+				businessId: BUSINESS,
+				offerId: OFFER,
+				rating: 2,
+				comment: 'listed late',
+				publishedAt: new Date(now - 20 * 60_000).toISOString(),
+				moderationMs: HOUR,
+			});
+			await pollOnce();
+			expect(emitted.slice(60)).toEqual(['listed late']);
+			for (let k = 0; k < 70; k++) await pollOnce();
+			expect(emitted.slice(60)).toEqual(['listed late']);
+		}
 	});
 
 	test('Market failing: a poll that cannot list emits nothing and keeps its cursor; the next one emits what came, once; the other kind still emits', async () => {

@@ -8,6 +8,7 @@ import {
 	advanceQuestions,
 	advanceReviews,
 	KEEP_MARGIN_MS,
+	LISTING_LAG_MS,
 	marketNowFrom,
 	MAX_SEEN,
 	moscowDay,
@@ -25,6 +26,7 @@ import {
 	readQuestionCursor,
 	readReviewCursor,
 	reviewWindowStart,
+	settledPage,
 	SAFETY_MS,
 	SETTLE_MS,
 	startQuestions,
@@ -37,12 +39,15 @@ const HOUR = 3_600_000;
 const item = (id: number, createdAt: number) => ({ id, createdAt });
 
 describe('review cursor', () => {
-	test('the window: 26 days back until the filter is known to be on publication, then from the last poll', () => {
+	test('the window: 26 days back until the filter is known to be on publication, then from an hour before the last poll (Market may list a review later than the time it counts as published)', () => {
 		const cursor = startReviews(1, T);
 		expect(cursor.from).toBe(T - SETTLE_MS);
 		expect(reviewWindowStart(cursor)).toBe(T - SETTLE_MS - SAFETY_MS);
 		expect(reviewWindowStart({ ...cursor, dates: 'created' })).toBe(T - SETTLE_MS - SAFETY_MS);
-		expect(reviewWindowStart({ ...cursor, dates: 'published' })).toBe(T - SETTLE_MS);
+		expect(reviewWindowStart({ ...cursor, dates: 'published' })).toBe(
+			T - SETTLE_MS - LISTING_LAG_MS,
+		);
+		expect(LISTING_LAG_MS).toBe(HOUR);
 		expect(SAFETY_MS).toBe(26 * 24 * HOUR);
 	});
 
@@ -78,7 +83,7 @@ describe('review cursor', () => {
 		expect(advanceReviews(cursor, [], T - HOUR, T, { dates: 'unknown' }).from).toBe(cursor.from);
 	});
 
-	test('an ID is let go of only once no later window can list it: at the safety window’s edge, or right after the last poll once the filter is on publication', () => {
+	test('an ID is let go of only once no later window can list it: at the safety window’s edge, or an hour after the last poll once the filter is on publication', () => {
 		let cursor = startReviews(1, T);
 		cursor = advanceReviews(cursor, [item(1, T)], T, T, { dates: 'unknown' });
 		// Unknown filter: kept while the window, from SAFETY_MS before the last full read, can list it.
@@ -90,7 +95,7 @@ describe('review cursor', () => {
 		// Between full reads the window keeps its start: nothing is let go of.
 		expect(advanceReviews(cursor, [], edge, edge, { dates: 'unknown' }).seen['1']).toBe(T);
 		// Filter on publication: the next window starts at this poll, less the margin.
-		const later = T + KEEP_MARGIN_MS + SETTLE_MS;
+		const later = T + KEEP_MARGIN_MS + LISTING_LAG_MS + SETTLE_MS;
 		expect(advanceReviews(cursor, [], later - 1000, later, { dates: 'published' }).seen['1']).toBe(
 			T,
 		);
@@ -156,19 +161,35 @@ describe('review cursor', () => {
 			).toBeUndefined();
 		});
 
-		test('pages read where new reviews start suffice when they hold one listed before and the order held', () => {
+		test('pages read where new reviews start suffice when the order held and they hold one of the reviews listed last', () => {
 			const proven = { desc: PROOF_DIGITS, asc: 0, descMoved: true, ascMoved: false };
-			const cursor = { ...startReviews(1, T), order: proven, seen };
+			// Reviews 1 and 2 were first listed an hour before 3 and 4.
+			const batches = { ...seen, '1': T - HOUR, '2': T - HOUR };
+			const cursor = { ...startReviews(1, T), order: proven, seen: batches };
 			expect(pagesSuffice(cursor, [fresh, late, old[0]])).toBe(true);
 			expect(pagesSuffice(cursor, [fresh, late])).toBe(false);
 			expect(pagesSuffice(cursor, [old[0], fresh])).toBe(false);
 			expect(pagesSuffice({ ...cursor, order: none }, [fresh, old[0]])).toBe(false);
+			// Next to the new one, a review of an earlier listing: those listed last are elsewhere,
+			// so Market's order is not the one shown (or they were deleted).
+			expect(pagesSuffice(cursor, [fresh, old[3]])).toBe(false);
 			const ascending = {
 				...cursor,
 				order: { desc: 0, asc: 13, descMoved: false, ascMoved: true },
 			};
 			expect(pagesSuffice(ascending, [old[1], old[0], late, fresh])).toBe(true);
 			expect(pagesSuffice(ascending, [late, old[0], fresh])).toBe(false);
+			expect(pagesSuffice(ascending, [old[3], old[2], fresh])).toBe(false);
+		});
+
+		test('listing latest first stops at a page holding a review first listed an hour before the last poll, or at the first activation', () => {
+			const cursor = { ...startReviews(1, T), seen: { ...seen, '1': T - 2 * HOUR } };
+			// Review 4 was first listed at the last poll: one Market lists late can be behind it.
+			expect(settledPage(cursor, [fresh, old[0]])).toBe(false);
+			expect(settledPage(cursor, [old[3]])).toBe(true);
+			expect(settledPage(cursor, [fresh, late])).toBe(false);
+			// All listed at the first activation: nothing was listed late before it.
+			expect(settledPage({ ...cursor, seen }, [fresh, old[0]])).toBe(true);
 		});
 
 		test('every page is read each poll until the order is shown, then once an hour; always when the filter is on publication', () => {

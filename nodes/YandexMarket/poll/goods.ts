@@ -37,6 +37,7 @@ import {
 	reviewOrderOf,
 	reviewWindowStart,
 	SAFETY_MS,
+	settledPage,
 	startQuestions,
 	startReviews,
 	unknownBeyond,
@@ -127,7 +128,8 @@ async function list(
 					const at = answeredAt(response) ?? Date.now();
 					first ??= at;
 					last = Math.max(last, at);
-					tail = token;
+					// Where Market ends a list with an empty page, the last page is the one before.
+					if (page.length > 0) tail = token;
 					const mapped = page.map((dto) => ({
 						id: Number(idOf(dto)),
 						createdAt: marketTime(dto.createdAt),
@@ -174,12 +176,14 @@ function questionPollItem(question: IDataObject, businessId: number): INodeExecu
 const reviewId = (dto: IDataObject) => dto.feedbackId;
 const questionId = (dto: IDataObject) => (dto.questionIdentifiers as IDataObject | undefined)?.id;
 
-/** Bodies listing reviews after `start` (exclusive) up to `now`, in windows Market takes. */
-function reviewBodies(start: number, now: number): IDataObject[] {
-	const windows = dateWindows(new Date(start), new Date(now), REVIEW_WINDOW_MONTHS, 'dateTime');
-	// The last window stays open: reviews up to Market's now.
+/**
+ * Bodies listing reviews after `start` up to `end` (both exclusive), in windows Market takes;
+ * `open`: the last window has no end, so it lists up to Market's now.
+ */
+function reviewBodies(start: number, end: number, open = true): IDataObject[] {
+	const windows = dateWindows(new Date(start), new Date(end), REVIEW_WINDOW_MONTHS, 'dateTime');
 	return windows.map(([dateTimeFrom, dateTimeTo], i) =>
-		i < windows.length - 1 ? { dateTimeFrom, dateTimeTo } : { dateTimeFrom },
+		open && i === windows.length - 1 ? { dateTimeFrom } : { dateTimeFrom, dateTimeTo },
 	);
 }
 
@@ -249,12 +253,11 @@ async function readWhereNew(
 ): Promise<{ listing?: Listing; order: ReviewOrder }> {
 	const bodies = reviewBodies(cursor.base, now);
 	if (bodies.length !== 1) return { order: cursor.order };
-	const known = (page: Entry[]) => page.some((r) => cursor.seen[String(r.id)] !== undefined);
 	const latestFirst = reviewOrderOf(cursor.order) === 'desc';
 	const from = latestFirst ? undefined : cursor.tail;
 	let listing: Listing;
 	try {
-		const walk = latestFirst ? { stop: known } : { from };
+		const walk = latestFirst ? { stop: (page: Entry[]) => settledPage(cursor, page) } : { from };
 		listing = await list.call(this, options, 'getGoodsFeedbacks', bodies, reviewId, walk);
 	} catch (error) {
 		// A token Market no longer takes: read the window from its start.
@@ -292,10 +295,28 @@ export async function pollReviews(
 		if (!listing) {
 			const bodies = reviewBodies(start, now);
 			listing = await list.call(this, options, 'getGoodsFeedbacks', bodies, reviewId);
+			// The page token and the order are those of one listing: the window's, in one body.
 			if (bodies.length > 1) listing.tail = undefined;
-			if (before) order = observeOrder(order, cursor.seen, listing.entries);
+			else if (before) order = observeOrder(order, cursor.seen, listing.entries);
 		}
 		let dates = observeDates(cursor.dates, listing.entries, start);
+		// Pages were skipped since the last full read, and this one moves the window's start:
+		// what was written in between and not seen yet is looked for there once more.
+		if (
+			full &&
+			before &&
+			cursor.dates !== 'published' &&
+			reviewOrderOf(cursor.order) &&
+			base > cursor.base
+		) {
+			const between = reviewBodies(cursor.base, base + 1000, false);
+			const extra = await list.call(this, options, 'getGoodsFeedbacks', between, reviewId);
+			// Listed in a window from the former start: it tells the filter against that start.
+			dates = observeDates(dates, extra.entries, cursor.base);
+			const ids = new Set(listing.entries.map((r) => r.id));
+			listing.entries.push(...extra.entries.filter((r) => !ids.has(r.id)));
+			listing.last = Math.max(listing.last, extra.last);
+		}
 		const fresh = before ? newReviews(cursor, listing.entries) : [];
 		const candidate = probeCandidate({ ...cursor, dates }, fresh);
 		if (candidate) {

@@ -37,6 +37,12 @@ export { AUDIT_MS, SETTLE_MS };
  * of whole days fits in the month getGoodsQuestions lists at most, in any time zone.
  */
 export const SAFETY_MS = 26 * 86_400_000;
+/**
+ * How long after the time Market counts as a review's publication it may first list it (its
+ * search can lag; the spec is silent): a window on publication starts this much before the
+ * last poll, and the IDs it lists again are known.
+ */
+export const LISTING_LAG_MS = 3_600_000;
 /** Extra time an ID is kept beyond the window it can be listed in (clock differences). */
 export const KEEP_MARGIN_MS = 86_400_000;
 /** IDs remembered per business and kind at most (the newest first seen are kept). */
@@ -156,7 +162,7 @@ export function startReviews(businessId: number, at: number): ReviewCursor {
 
 /** Where this poll's window starts (dateTimeFrom, exclusive). */
 export function reviewWindowStart(cursor: ReviewCursor): number {
-	return cursor.dates === 'published' ? cursor.from : cursor.base;
+	return cursor.dates === 'published' ? cursor.from - LISTING_LAG_MS : cursor.base;
 }
 
 /** The direction Market has shown it lists reviews in, if it has. */
@@ -208,17 +214,31 @@ export function observeOrder(
 
 /**
  * Whether pages read in a row from where new reviews start, in the cursor's order, hold all
- * that is new: a review listed before is among them (the rest of the window was listed before
- * it, or after it when resuming the earliest-first window) and the order held on them.
+ * that is new: the order held on them, and they hold one of the reviews a listing showed
+ * last (those first seen latest), which that order lists next to the new ones. Elsewhere,
+ * Market's order has changed (or those reviews were deleted): every page is read.
  */
 export function pagesSuffice(cursor: ReviewCursor, listed: Listed[]): boolean {
 	const direction = reviewOrderOf(cursor.order);
 	const after = observeOrder(cursor.order, cursor.seen, listed);
+	const latest = Object.values(cursor.seen).reduce((a, b) => Math.max(a, b), -Infinity);
 	return (
 		direction !== undefined &&
 		reviewOrderOf(after) === direction &&
-		listed.some((r) => cursor.seen[String(r.id)] !== undefined)
+		listed.some((r) => cursor.seen[String(r.id)] === latest)
 	);
+}
+
+/**
+ * Whether listing latest first may stop after this page: it holds a review first listed long
+ * enough ago (LISTING_LAG_MS before the last poll, or at the first activation) that one Market
+ * lists late yet counts as published earlier is ahead of it.
+ */
+export function settledPage(cursor: ReviewCursor, page: Listed[]): boolean {
+	const times = Object.values(cursor.seen);
+	const oldest = times.reduce((a, b) => Math.min(a, b), Infinity);
+	const settled = Math.max(cursor.from - LISTING_LAG_MS, oldest);
+	return page.some((r) => (cursor.seen[String(r.id)] ?? Infinity) <= settled);
 }
 
 /**
