@@ -486,6 +486,71 @@ describe('Polling Trigger: new reviews and questions', () => {
 		}
 	});
 
+	test('reviews filtered on the date written, Market’s order shown, then the reviews listed last deleted: the order is shown anew, meanwhile a quiet poll reads every page (not a failed short read on top); a new review comes once', async () => {
+		sim.feedbackDateFilter = 'created';
+		for (let i = 0; i < 120; i++)
+			sim.addFeedback({
+				businessId: BUSINESS,
+				offerId: OFFER,
+				rating: 4,
+				publishedAt: new Date(now - 60_000 - i * 3 * HOUR).toISOString(),
+				moderationMs: ((i * 5) % 40) * HOUR,
+			});
+		const poll = await harness(['review']);
+		await poll.poll();
+		await proveOrder(poll);
+		const last = ['gone 1', 'gone 2'].map((text) => review(text, 5 * 60_000));
+		tick();
+		expect(texts(await poll.poll()).sort()).toEqual(['gone 1', 'gone 2']);
+		for (const f of last) sim.deleteFeedback(f.feedbackId);
+		const pages = Math.ceil(
+			sim.state.feedbacks.filter((f) => !f.deleted && Date.parse(f.createdAt) > now - SAFETY_MS)
+				.length / 50,
+		);
+		expect(pages).toBeGreaterThanOrEqual(3);
+		const perPoll: number[] = [];
+		for (let k = 0; k < 10; k++) {
+			tick();
+			sim.requests.length = 0;
+			expect(await poll.poll()).toEqual([]);
+			perPoll.push(calls().length);
+		}
+		// The short read that finds them gone, every page, the stretch skipped since the last
+		// full read; then every page per poll.
+		expect(perPoll).toEqual([1 + pages + 1, ...Array(9).fill(pages)]);
+		review('after the deletion', 2 * DAY);
+		tick();
+		expect(texts(await poll.poll())).toEqual(['after the deletion']);
+		tick();
+		expect(await poll.poll()).toEqual([]);
+	});
+
+	test('the first review published late, listed half an hour after the time Market counts as its publication, still shows a filter on publication', async () => {
+		sim.feedbackDateFilter = 'published';
+		sim.feedbackOrder = 'createdDesc';
+		const poll = await harness(['review']);
+		await poll.poll();
+		for (let k = 0; k < 40; k++) {
+			tick();
+			expect(await poll.poll()).toEqual([]);
+		}
+		sim.addFeedback({
+			businessId: BUSINESS,
+			offerId: OFFER,
+			rating: 5,
+			comment: 'written three hours ago, listed late',
+			createdAt: new Date(now - 3 * HOUR).toISOString(),
+			publishedAt: new Date(now - 30 * 60_000).toISOString(),
+		});
+		tick();
+		expect(texts(await poll.poll())).toEqual(['written three hours ago, listed late']);
+		expect(datesOf(poll)).toBe('published');
+		tick();
+		sim.requests.length = 0;
+		expect(await poll.poll()).toEqual([]);
+		expect(calls()).toEqual(['getGoodsFeedbacks']);
+	});
+
 	test('Market failing: a poll that cannot list emits nothing and keeps its cursor; the next one emits what came, once; the other kind still emits', async () => {
 		const poll = await harness();
 		await poll.poll();

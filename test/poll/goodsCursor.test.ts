@@ -18,6 +18,7 @@ import {
 	observeOrder,
 	pagesSuffice,
 	probeCandidate,
+	probeStart,
 	reviewFullRead,
 	reviewOrderOf,
 	AUDIT_MS,
@@ -64,11 +65,14 @@ describe('review cursor', () => {
 		expect(observeDates('unknown', [item(1, NaN)], start)).toBe('unknown');
 	});
 
-	test('a probe is due for a new review written before the last poll, while the filter is unknown', () => {
+	test('a probe is due for a new review written more than an hour before the last poll (Market may list one late), while the filter is unknown', () => {
 		const cursor = startReviews(1, T);
-		const fresh = [item(1, T), item(2, cursor.from - SETTLE_MS), item(3, T - HOUR)];
+		const before = cursor.from - LISTING_LAG_MS;
+		const fresh = [item(1, T), item(2, before - SETTLE_MS), item(3, T - HOUR)];
 		expect(probeCandidate(cursor, fresh)?.id).toBe(2);
-		expect(probeCandidate(cursor, [item(1, cursor.from - 1000)])).toBeUndefined();
+		expect(probeStart(cursor)).toBe(before);
+		expect(probeCandidate(cursor, [item(1, before - 1000)])).toBeUndefined();
+		expect(probeCandidate(cursor, [item(1, cursor.from - SETTLE_MS)])).toBeUndefined();
 		expect(probeCandidate({ ...cursor, dates: 'created' }, fresh)).toBeUndefined();
 		expect(probeCandidate({ ...cursor, dates: 'published' }, fresh)).toBeUndefined();
 	});

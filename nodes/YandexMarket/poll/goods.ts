@@ -26,9 +26,11 @@ import {
 	newQuestions,
 	newReviews,
 	observeDates,
+	NO_ORDER,
 	observeOrder,
 	pagesSuffice,
 	probeCandidate,
+	probeStart,
 	questionAuditDue,
 	questionDay,
 	readQuestionCursor,
@@ -81,7 +83,7 @@ interface Listing {
 	complete: boolean;
 	/** Market's count of the first page (questions). */
 	total?: number;
-	/** The page token that fetched the last page read (none: the first page). */
+	/** The page token that fetched the last page listing something (none: the first page). */
 	tail?: string;
 }
 
@@ -111,7 +113,7 @@ async function list(
 	let total: number | undefined;
 	let complete = true;
 	let pages = 0;
-	let tail: string | undefined;
+	let tail = walk.from;
 	for (const body of bodies) {
 		const result = await fetchPages.call(
 			this,
@@ -128,8 +130,6 @@ async function list(
 					const at = answeredAt(response) ?? Date.now();
 					first ??= at;
 					last = Math.max(last, at);
-					// Where Market ends a list with an empty page, the last page is the one before.
-					if (page.length > 0) tail = token;
 					const mapped = page.map((dto) => ({
 						id: Number(idOf(dto)),
 						createdAt: marketTime(dto.createdAt),
@@ -138,6 +138,8 @@ async function list(
 					for (const entry of mapped)
 						if (Number.isFinite(entry.id) && !ids.has(entry.id) && ids.add(entry.id))
 							entries.push(entry);
+					// Where Market ends a list with an empty page, the last page is the one before.
+					if (page.length > 0) tail = token;
 					if (pages === 0) {
 						const count = (response.body.result as IDataObject | undefined)?.totalCount;
 						total = typeof count === 'number' ? count : undefined;
@@ -241,9 +243,11 @@ function keep(this: IPollFunctions, field: string, key: string, value: object, f
 
 /**
  * The pages of the review window where new reviews can be, in the order Market has shown:
- * from the first page to one that holds a review listed before (latest first), or from the
- * window's last page on (earliest first). Undefined when those pages do not show that they
- * hold all that is new (the order did not hold, or Market refused the token): read every page.
+ * from the first page to one that holds a review listed an hour before the last poll (latest
+ * first), or from the window's last page on (earliest first: a review Market lists late,
+ * before that page, comes with the hourly read). Undefined when those pages do not show that they
+ * hold all that is new (the order did not hold, or Market refused the token): read every page,
+ * and, where the order did not hold, every poll until Market shows one again.
  */
 async function readWhereNew(
 	this: IPollFunctions,
@@ -270,7 +274,10 @@ async function readWhereNew(
 	const order = observeOrder(cursor.order, cursor.seen, listing.entries);
 	// Walked from the first page to the last: that is the whole window, in any order.
 	const whole = listing.complete && from === undefined;
-	return whole || pagesSuffice(cursor, listing.entries) ? { listing, order } : { order };
+	if (whole || pagesSuffice(cursor, listing.entries)) return { listing, order };
+	// Not the order shown (or the reviews listed last are gone): every page from now on, until
+	// Market shows an order again; skipping on would cost a failed short read each poll.
+	return { order: { ...NO_ORDER } };
 }
 
 /** New reviews since the last poll; the first activation lists the window and emits nothing. */
@@ -325,7 +332,7 @@ export async function pollReviews(
 				this,
 				options,
 				'getGoodsFeedbacks',
-				reviewBodies(cursor.from, now),
+				reviewBodies(probeStart(cursor), now),
 				reviewId,
 			);
 			dates = probe.entries.some((r) => r.id === candidate.id) ? 'published' : 'created';

@@ -17,10 +17,12 @@
  * read, and a review published more than SAFETY_MS after it was written is not seen. In such
  * a window a poll reads every page until Market has shown the direction of its order
  * (`ReviewOrder`); then only the pages where new reviews can be: from the first page up to one
- * that holds a review listed before (latest first), or from the window's last page on, by the
- * page token that fetched it (earliest first; the spec says a token received earlier may be
- * passed again). Every page read is checked against that order, and once an hour every page
- * is read again. IDs are kept until no later window can list them.
+ * that holds a review listed LISTING_LAG_MS before the last poll (latest first), or from the
+ * window's last page on, by the page token that fetched it (earliest first; the spec says a
+ * token received earlier may be passed again; a review Market lists late, before that page,
+ * waits for the hourly read). Every page read is checked against
+ * that order; once an hour every page is read again, with the stretch the window's start moves
+ * past. IDs are kept until no later window can list them.
  *
  * Questions. Their dates are creation days (the spec says so). The window starts on a fixed
  * day, SAFETY_MS back, moved once an hour when every page is read again; between those reads
@@ -129,7 +131,13 @@ function bounded(seen: Record<string, number>): Record<string, number> {
 
 // ----- reviews -------------------------------------------------------------
 
-const NO_ORDER: ReviewOrder = { desc: 0, asc: 0, descMoved: false, ascMoved: false };
+/** No direction shown: every page is read until one is again. */
+export const NO_ORDER: Readonly<ReviewOrder> = {
+	desc: 0,
+	asc: 0,
+	descMoved: false,
+	ascMoved: false,
+};
 
 export function readReviewCursor(stored: unknown, businessId: number): ReviewCursor | undefined {
 	if (!isObject(stored) || stored.businessId !== businessId) return undefined;
@@ -138,7 +146,7 @@ export function readReviewCursor(stored: unknown, businessId: number): ReviewCur
 	// A v1 cursor read every page each poll: its window starts a full read from now on.
 	if (stored.v === 1) {
 		const v1 = stored as unknown as Omit<ReviewCursor, 'v'>;
-		return { ...v1, v: 2, base: v1.from - SAFETY_MS, fullAt: 0, order: NO_ORDER };
+		return { ...v1, v: 2, base: v1.from - SAFETY_MS, fullAt: 0, order: { ...NO_ORDER } };
 	}
 	if (stored.v !== 2 || typeof stored.base !== 'number' || !isObject(stored.order))
 		return undefined;
@@ -155,7 +163,7 @@ export function startReviews(businessId: number, at: number): ReviewCursor {
 		dates: 'unknown',
 		base: from - SAFETY_MS,
 		fullAt: 0,
-		order: NO_ORDER,
+		order: { ...NO_ORDER },
 		seen: {},
 	};
 }
@@ -264,13 +272,18 @@ export function newReviews<T extends Listed>(cursor: ReviewCursor, listed: T[]):
 }
 
 /**
- * A review that tells the two filters apart, if any: new, written before `from`. A filter on
- * publication lists it in the window after `from` (it was published after the last poll); a
- * filter on creation does not.
+ * A review that tells the two filters apart, if any: new, written before the window a probe
+ * lists (from LISTING_LAG_MS before the last poll). A filter on publication lists it there (it
+ * was published after the last poll, or listed late); a filter on creation does not.
  */
 export function probeCandidate<T extends Listed>(cursor: ReviewCursor, fresh: T[]): T | undefined {
 	if (cursor.dates !== 'unknown') return undefined;
-	return fresh.find((r) => writtenBefore(r, cursor.from));
+	return fresh.find((r) => writtenBefore(r, probeStart(cursor)));
+}
+
+/** Where a probe's window starts (dateTimeFrom). */
+export function probeStart(cursor: ReviewCursor): number {
+	return cursor.from - LISTING_LAG_MS;
 }
 
 /**
