@@ -18,7 +18,7 @@ import {
 	observeOrder,
 	pagesSuffice,
 	probeCandidate,
-	probeStart,
+	publicationWindowStart,
 	reviewFullRead,
 	reviewOrderOf,
 	AUDIT_MS,
@@ -70,7 +70,7 @@ describe('review cursor', () => {
 		const before = cursor.from - LISTING_LAG_MS;
 		const fresh = [item(1, T), item(2, before - SETTLE_MS), item(3, T - HOUR)];
 		expect(probeCandidate(cursor, fresh)?.id).toBe(2);
-		expect(probeStart(cursor)).toBe(before);
+		expect(publicationWindowStart(cursor)).toBe(before);
 		expect(probeCandidate(cursor, [item(1, before - 1000)])).toBeUndefined();
 		expect(probeCandidate(cursor, [item(1, cursor.from - SETTLE_MS)])).toBeUndefined();
 		expect(probeCandidate({ ...cursor, dates: 'created' }, fresh)).toBeUndefined();

@@ -30,7 +30,7 @@ import {
 	observeOrder,
 	pagesSuffice,
 	probeCandidate,
-	probeStart,
+	publicationWindowStart,
 	questionAuditDue,
 	questionDay,
 	readQuestionCursor,
@@ -245,9 +245,9 @@ function keep(this: IPollFunctions, field: string, key: string, value: object, f
  * The pages of the review window where new reviews can be, in the order Market has shown:
  * from the first page to one that holds a review listed an hour before the last poll (latest
  * first), or from the window's last page on (earliest first: a review Market lists late,
- * before that page, comes with the hourly read). Undefined when those pages do not show that they
- * hold all that is new (the order did not hold, or Market refused the token): read every page,
- * and, where the order did not hold, every poll until Market shows one again.
+ * before that page, comes with the hourly read). Undefined when those pages do not show that
+ * they hold all that is new (the order did not hold, or Market refused the token): read every
+ * page, and, where the order did not hold, every poll until Market shows one again.
  */
 async function readWhereNew(
 	this: IPollFunctions,
@@ -332,7 +332,7 @@ export async function pollReviews(
 				this,
 				options,
 				'getGoodsFeedbacks',
-				reviewBodies(probeStart(cursor), now),
+				reviewBodies(publicationWindowStart(cursor), now),
 				reviewId,
 			);
 			dates = probe.entries.some((r) => r.id === candidate.id) ? 'published' : 'created';

@@ -20,9 +20,9 @@
  * that holds a review listed LISTING_LAG_MS before the last poll (latest first), or from the
  * window's last page on, by the page token that fetched it (earliest first; the spec says a
  * token received earlier may be passed again; a review Market lists late, before that page,
- * waits for the hourly read). Every page read is checked against
- * that order; once an hour every page is read again, with the stretch the window's start moves
- * past. IDs are kept until no later window can list them.
+ * waits for the hourly read). Every page read is checked against that order; once an hour
+ * every page is read again, with the stretch the window's start moves past. IDs are kept
+ * until no later window can list them.
  *
  * Questions. Their dates are creation days (the spec says so). The window starts on a fixed
  * day, SAFETY_MS back, moved once an hour when every page is read again; between those reads
@@ -170,7 +170,7 @@ export function startReviews(businessId: number, at: number): ReviewCursor {
 
 /** Where this poll's window starts (dateTimeFrom, exclusive). */
 export function reviewWindowStart(cursor: ReviewCursor): number {
-	return cursor.dates === 'published' ? cursor.from - LISTING_LAG_MS : cursor.base;
+	return cursor.dates === 'published' ? publicationWindowStart(cursor) : cursor.base;
 }
 
 /** The direction Market has shown it lists reviews in, if it has. */
@@ -278,11 +278,11 @@ export function newReviews<T extends Listed>(cursor: ReviewCursor, listed: T[]):
  */
 export function probeCandidate<T extends Listed>(cursor: ReviewCursor, fresh: T[]): T | undefined {
 	if (cursor.dates !== 'unknown') return undefined;
-	return fresh.find((r) => writtenBefore(r, probeStart(cursor)));
+	return fresh.find((r) => writtenBefore(r, publicationWindowStart(cursor)));
 }
 
-/** Where a probe's window starts (dateTimeFrom). */
-export function probeStart(cursor: ReviewCursor): number {
+/** Where a window on publication starts (dateTimeFrom): the polls' window, and a probe's. */
+export function publicationWindowStart(cursor: ReviewCursor): number {
 	return cursor.from - LISTING_LAG_MS;
 }
 
