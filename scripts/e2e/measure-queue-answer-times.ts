@@ -15,7 +15,7 @@
  */
 import { SIM_KEYS, startSimulator } from '../../test/simulator/server';
 import { PACKAGE_NAME, ensureN8n, packPackage, sleep } from '../../test/e2e/harness';
-import { MARKET_IP, QueueCluster, type ClusterProcess } from '../../test/e2e/queue-cluster';
+import { QueueCluster, postWebhook as post } from '../../test/e2e/queue-cluster';
 
 const N = Number(process.env.N ?? 50);
 const RUNS = Number(process.env.RUNS ?? 2);
@@ -74,17 +74,6 @@ const cases = [
 		};
 	}),
 ];
-
-async function post(proc: ClusterProcess, path: string, body: unknown) {
-	const started = performance.now();
-	const response = await fetch(`${proc.n8n.baseUrl}/webhook/${path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'x-forwarded-for': MARKET_IP },
-		body: JSON.stringify(body),
-	});
-	await response.text();
-	return { status: response.status, ms: performance.now() - started };
-}
 
 async function main() {
 	const runtime = ensureN8n();

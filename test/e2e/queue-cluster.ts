@@ -275,8 +275,17 @@ export async function notify(
 	webhookId: string,
 	body: unknown,
 ): Promise<NotifyAnswer> {
+	return await postWebhook(proc, `${webhookId}/notification`, body);
+}
+
+/** POST a JSON body to `/webhook/<path>` of one webhook process, from a Market address. */
+export async function postWebhook(
+	proc: ClusterProcess,
+	path: string,
+	body: unknown,
+): Promise<NotifyAnswer> {
 	const started = performance.now();
-	const response = await fetch(`${proc.n8n.baseUrl}/webhook/${webhookId}/notification`, {
+	const response = await fetch(`${proc.n8n.baseUrl}/webhook/${path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'x-forwarded-for': MARKET_IP },
 		body: JSON.stringify(body),
